@@ -1,0 +1,1 @@
+namespace MalariaLab; public static class Placeholder {}
