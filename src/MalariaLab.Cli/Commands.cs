@@ -1,0 +1,78 @@
+using System.Text;
+using MalariaLab.Common;
+using MalariaLab.Pipeline;
+using MalariaLab.Specs;
+
+namespace MalariaLab.Cli;
+
+public sealed record OptionHelp(string Name, string Help);
+
+public sealed record Command(string Name, string Summary, OptionHelp[] Options, Func<CliArgs, ILog, int> Run);
+
+/// <summary>The command table: each entry is a thin call of one library stage.</summary>
+public static class Commands
+{
+    static readonly OptionHelp[] CommonHelp =
+    [
+        new("experiment", "experiment spec (default experiments/seed-cnn.yaml)"),
+        new("dataset-source", "URL, zip or folder overriding dataset.source (the pinned SHA-256 then no longer applies)"),
+        new("dataset-sha256", "expected SHA-256 of --dataset-source"),
+        new("mirror", "folder searched (recursively, by file name) for pinned remote files before any download"),
+        new("artifacts", "output folder (default artifacts)"),
+        new("set", "spec override key.path=value (repeatable)"),
+        new("force", "rerun stages even when their inputs are unchanged"),
+    ];
+
+    public static readonly Dictionary<string, Command> All = new[]
+    {
+        new Command("download", "Fetch the dataset zip (and nothing else) into the content-addressed cache.", [], (a, log) =>
+        {
+            Data(a, log).Download();
+            return 0;
+        }),
+        new Command("extract", "Download if needed, then safely unzip into artifacts/data/<sha>/.", [], (a, log) =>
+        {
+            log.Info($"extract: data in {Data(a, log).Extract().Folder}");
+            return 0;
+        }),
+        new Command("index", "Index every image (class, patient, size, SHA-256) with the corrections policy; write index.csv.", [], (a, log) =>
+        {
+            Data(a, log).Index();
+            return 0;
+        }),
+        new Command("split", "Split the index deterministically by the spec's strategy and seed; write split.csv.", [], (a, log) =>
+        {
+            Data(a, log).Split();
+            return 0;
+        }),
+        new Command("spec", "Validate the spec (with overrides) and print it resolved, every key shown.", [], (a, log) =>
+        {
+            var spec = LoadSpec(a);
+            Console.Write(spec.ToYaml());
+            log.Info($"# spec hash {spec.Hash}");
+            return 0;
+        }),
+    }.ToDictionary(c => c.Name);
+
+    public static ExperimentSpec LoadSpec(CliArgs args)
+    {
+        var options = args.Options();
+        return SpecLoader.LoadFile(options.Experiment, options.Overrides());
+    }
+
+    static DataPipeline Data(CliArgs args, ILog log) => new(LoadSpec(args), args.Options(), log);
+
+    public static string Usage()
+    {
+        var text = new StringBuilder("MalariaLab: reproducible malaria cell classification.\n\nusage: MalariaLab.Cli <command> [options]   (--help after a command for its options)\n\ncommands:\n");
+        foreach (var c in All.Values) text.Append($"  {c.Name,-10} {c.Summary}\n");
+        return text.ToString();
+    }
+
+    public static string Help(Command command)
+    {
+        var text = new StringBuilder($"MalariaLab.Cli {command.Name}: {command.Summary}\n\noptions:\n");
+        foreach (var o in command.Options.Concat(CommonHelp)) text.Append($"  --{o.Name,-16} {o.Help}\n");
+        return text.ToString();
+    }
+}

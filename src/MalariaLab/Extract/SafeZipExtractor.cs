@@ -1,0 +1,108 @@
+using System.IO.Compression;
+using MalariaLab.Common;
+
+namespace MalariaLab.Extract;
+
+/// <summary>Extracts a zip without trusting it: no entry may escape the target (zip-slip), be an absolute
+/// path or a link; entry count and uncompressed bytes are capped (bytes counted while copying, not taken
+/// from the header). Extracts into a temp folder and renames it into place, so the target either does
+/// not exist or is complete.</summary>
+public static class SafeZipExtractor
+{
+    public static void Extract(string zipPath, string target, ZipLimits? limits = null, ILog? log = null)
+    {
+        limits ??= new ZipLimits();
+        target = Path.GetFullPath(target);
+        if (Directory.Exists(target))
+        {
+            log?.Info($"extract: {target} already exists, skipped");
+            return;
+        }
+        string parent = Path.GetDirectoryName(target)!;
+        Directory.CreateDirectory(parent);
+        string temp = Path.Combine(parent, $".{Path.GetFileName(target)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            Directory.CreateDirectory(temp);
+            ExtractInto(zipPath, temp, limits, log);
+            Directory.Move(temp, target);
+        }
+        finally
+        {
+            if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+        }
+    }
+
+    static void ExtractInto(string zipPath, string root, ZipLimits limits, ILog? log)
+    {
+        ZipArchive archive;
+        try
+        {
+            archive = ZipFile.OpenRead(zipPath);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new MalariaLabException($"{zipPath}: not a readable zip ({e.Message})", e);
+        }
+        using (archive)
+        {
+            if (archive.Entries.Count > limits.MaxEntries)
+                throw new MalariaLabException($"{zipPath}: {archive.Entries.Count} entries, more than the limit of {limits.MaxEntries} (zip bomb?)");
+            string rootWithSlash = Path.GetFullPath(root) + Path.DirectorySeparatorChar;
+            long total = 0;
+            var buffer = new byte[1 << 16];
+            foreach (var entry in archive.Entries)
+            {
+                string name = entry.FullName;
+                CheckName(zipPath, name, entry);
+                string destination = Path.GetFullPath(Path.Combine(root, name));
+                if (!destination.StartsWith(rootWithSlash, StringComparison.Ordinal))
+                    throw new MalariaLabException($"{zipPath}: entry '{name}' would be written outside the target folder (zip-slip); refused");
+                if (name.EndsWith('/') || name.EndsWith('\\'))
+                {
+                    Directory.CreateDirectory(destination);
+                    continue;
+                }
+                Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                if (File.Exists(destination))
+                    throw new MalariaLabException($"{zipPath}: entry '{name}' appears twice");
+                try
+                {
+                    using var input = entry.Open();
+                    using var output = new FileStream(destination, FileMode.CreateNew, FileAccess.Write);
+                    long written = 0;
+                    int read;
+                    while ((read = input.Read(buffer)) > 0)
+                    {
+                        written += read;
+                        total += read;
+                        if (total > limits.MaxTotalBytes)
+                            throw new MalariaLabException($"{zipPath}: uncompressed size exceeds the limit of {limits.MaxTotalBytes} bytes (zip bomb?)");
+                        if (written > 1 << 20 && written > limits.MaxRatio * Math.Max(entry.CompressedLength, 1))
+                            throw new MalariaLabException($"{zipPath}: entry '{name}' expands more than {limits.MaxRatio}x (zip bomb?)");
+                        output.Write(buffer, 0, read);
+                    }
+                }
+                catch (InvalidDataException e)
+                {
+                    throw new MalariaLabException($"{zipPath}: entry '{name}' is corrupt ({e.Message})", e);
+                }
+            }
+            log?.Info($"extract: {archive.Entries.Count} entries, {total:N0} bytes");
+        }
+    }
+
+    static void CheckName(string zipPath, string name, ZipArchiveEntry entry)
+    {
+        if (name.Length == 0)
+            throw new MalariaLabException($"{zipPath}: an entry has an empty name");
+        if (name.StartsWith('/') || name.StartsWith('\\') || (name.Length > 1 && name[1] == ':'))
+            throw new MalariaLabException($"{zipPath}: entry '{name}' has an absolute path; refused");
+        if (name.Split('/', '\\').Any(part => part == ".."))
+            throw new MalariaLabException($"{zipPath}: entry '{name}' contains '..' (zip-slip); refused");
+        // Unix file type lives in the high 16 bits of the external attributes; 0xA000 is a symbolic link.
+        int unixMode = (entry.ExternalAttributes >> 16) & 0xF000;
+        if (unixMode == 0xA000)
+            throw new MalariaLabException($"{zipPath}: entry '{name}' is a symbolic link; refused");
+    }
+}

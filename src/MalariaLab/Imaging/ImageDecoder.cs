@@ -1,0 +1,37 @@
+using MalariaLab.Common;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace MalariaLab.Imaging;
+
+/// <summary>An 8-bit RGB image, rows top to bottom, 3 bytes per pixel.</summary>
+public sealed record RgbImage(int Width, int Height, byte[] Pixels);
+
+/// <summary>Decodes image bytes to 8-bit RGB with ImageSharp. Grey, 16-bit and RGBA PNGs are converted
+/// (alpha dropped); anything unreadable becomes a <see cref="MalariaLabException"/> naming the file.</summary>
+public static class ImageDecoder
+{
+    /// <summary>Larger images are refused from their header, before any pixel memory is allocated.</summary>
+    public const int MaxSide = 10_000;
+
+    public static RgbImage Decode(byte[] bytes, string name)
+    {
+        if (bytes.Length == 0) throw new MalariaLabException($"{name}: empty file (0 bytes), expected an image");
+        try
+        {
+            var info = Image.Identify(bytes)
+                ?? throw new MalariaLabException($"{name}: not a recognised image format (PNG, JPEG, BMP, GIF, TGA)");
+            if (info.Width > MaxSide || info.Height > MaxSide)
+                throw new MalariaLabException($"{name}: declares {info.Width}x{info.Height} pixels, more than the {MaxSide}x{MaxSide} limit; refused before decoding");
+            using var image = Image.Load<Rgb24>(bytes);
+            var pixels = new byte[image.Width * image.Height * 3];
+            image.CopyPixelDataTo(pixels);
+            return new RgbImage(image.Width, image.Height, pixels);
+        }
+        catch (MalariaLabException) { throw; }
+        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or ImageFormatException or NotSupportedException or ArgumentException or InvalidOperationException or IndexOutOfRangeException)
+        {
+            throw new MalariaLabException($"{name}: unreadable image ({e.GetType().Name}: {e.Message})", e);
+        }
+    }
+}

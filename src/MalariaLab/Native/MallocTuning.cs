@@ -1,0 +1,30 @@
+using System.Runtime.InteropServices;
+
+namespace MalariaLab.Native;
+
+/// <summary>Keeps glibc from handing LibTorch's large per-step buffers back to the OS (and page-faulting
+/// them in again every step): no mmap for big blocks, no trimming. Linux/glibc only; a no-op elsewhere.
+/// Same effect as GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=2147483647.</summary>
+public static partial class MallocTuning
+{
+    const int M_TRIM_THRESHOLD = -1;
+    const int M_MMAP_MAX = -4;
+
+    public static bool Applied { get; private set; }
+
+    public static void Apply()
+    {
+        if (Applied || !OperatingSystem.IsLinux() || Environment.GetEnvironmentVariable("MALARIALAB_NO_MALLOPT") == "1") return;
+        try
+        {
+            Applied = mallopt(M_MMAP_MAX, 0) == 1 & mallopt(M_TRIM_THRESHOLD, int.MaxValue) == 1;
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            Applied = false; // musl or another libc: nothing to tune
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "mallopt")]
+    private static partial int mallopt(int param, int value);
+}

@@ -1,1 +1,0 @@
-namespace MalariaLab; public static class Placeholder {}

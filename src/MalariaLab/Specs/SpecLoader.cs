@@ -1,0 +1,73 @@
+namespace MalariaLab.Specs;
+
+/// <summary>Loads an experiment spec: YAML file → overrides (--set) → validation → typed spec.</summary>
+public static class SpecLoader
+{
+    public static ExperimentSpec LoadFile(string path, IEnumerable<string>? overrides = null)
+    {
+        if (!File.Exists(path))
+            throw new SpecException(path, "", "experiment spec not found");
+        return Parse(File.ReadAllText(path), path, overrides);
+    }
+
+    public static ExperimentSpec Parse(string yaml, string fileName, IEnumerable<string>? overrides = null)
+    {
+        var root = YamlReader.Read(yaml, fileName);
+        foreach (var assignment in overrides ?? []) root = ApplyOverride(root, assignment);
+        var sweep = ReadSweep(root);
+        var values = SpecValidator.Validate(root, new HashSet<string> { "sweep" });
+        return ExperimentSpec.FromValues(values, sweep);
+    }
+
+    /// <summary>Applies "key.path=value" to the tree; the new node remembers the argument as its location.</summary>
+    public static SpecNode ApplyOverride(SpecNode root, string assignment)
+    {
+        string location = $"--set {assignment}";
+        int eq = assignment.IndexOf('=');
+        if (eq <= 0)
+            throw new SpecException(location, "", "expected key.path=value, e.g. --set train.lr=0.001");
+        string path = assignment[..eq].Trim();
+        var value = YamlReader.ReadValue(assignment[(eq + 1)..], location);
+        if (root.Map is null) return root;
+        return SetPath(root, path.Split('.'), 0, value, location);
+    }
+
+    static SpecNode SetPath(SpecNode map, string[] parts, int index, SpecNode value, string location)
+    {
+        var entries = new List<KeyValuePair<string, SpecNode>>(map.Map!);
+        int at = entries.FindIndex(e => e.Key == parts[index]);
+        SpecNode replacement;
+        if (index == parts.Length - 1) replacement = value;
+        else
+        {
+            var child = at >= 0 && entries[at].Value.Map is not null
+                ? entries[at].Value
+                : new SpecNode { Location = location, Map = [] };
+            replacement = SetPath(child, parts, index + 1, value, location);
+        }
+        if (at >= 0) entries[at] = new(parts[index], replacement);
+        else entries.Add(new(parts[index], replacement));
+        return new SpecNode { Location = map.Location, Map = entries };
+    }
+
+    /// <summary>The optional top-level "sweep:" mapping: key path → list of values, validated like the key itself.</summary>
+    static List<SweepAxis> ReadSweep(SpecNode root)
+    {
+        var axes = new List<SweepAxis>();
+        var node = root.Map!.FirstOrDefault(e => e.Key == "sweep").Value;
+        if (node is null) return axes;
+        if (node.Map is null)
+            throw new SpecException(node.Location, "sweep", $"expected a mapping of key paths to lists (e.g. seed: [1, 2, 3]), found {node.Kind}");
+        foreach (var (path, list) in node.Map)
+        {
+            var key = SpecSchema.Find(path)
+                ?? throw new SpecException(list.Location, $"sweep.{path}", $"unknown key path '{path}'; a sweep varies spec keys such as seed, train.lr, train.batch_size");
+            if (key.Path == "name")
+                throw new SpecException(list.Location, "sweep.name", "the experiment name cannot be swept");
+            if (list.Sequence is not { Count: > 0 })
+                throw new SpecException(list.Location, $"sweep.{path}", $"expected a non-empty list of values ({key.Allowed}), found {list.Kind}");
+            axes.Add(new SweepAxis(path, list.Sequence.Select(item => SpecValidator.Convert(key, item)).ToList()));
+        }
+        return axes;
+    }
+}
