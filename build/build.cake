@@ -68,6 +68,8 @@ foreach (var (name, stage, description) in new[]
     ("Extract", "extract", "Safely unzip the dataset."),
     ("Index", "index", "Index images with patients and corrections; write index.csv."),
     ("Split", "split", "Split deterministically; write split.csv."),
+    ("Prepare", "prepare", "Decode and resize every image into the prepared cache."),
+    ("Train", "train", "Train the spec's model into a new run folder (runs or reuses every data stage first)."),
 })
 {
     Task(name).Description(description).IsDependentOn("Build").Does(() => RunStage(stage));

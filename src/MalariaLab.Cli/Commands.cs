@@ -45,6 +45,18 @@ public static class Commands
             Data(a, log).Split();
             return 0;
         }),
+        new Command("prepare", "Decode and resize every indexed image into the prepared cache.", [], (a, log) =>
+        {
+            var data = Data(a, log);
+            data.Prepare(data.Index());
+            return 0;
+        }),
+        new Command("train", "Train the spec's model in a new run folder (data stages run or are reused first).", [], (a, log) =>
+        {
+            using var cancel = CtrlC(log);
+            var run = Training.TrainStage.Run(LoadSpec(a), a.Options(), log, cancel.Token);
+            return Runs.RunManifest.Read(run.Path).Status == Runs.RunStatus.Complete ? 0 : 3;
+        }),
         new Command("spec", "Validate the spec (with overrides) and print it resolved, every key shown.", [], (a, log) =>
         {
             var spec = LoadSpec(a);
@@ -58,6 +70,20 @@ public static class Commands
     {
         var options = args.Options();
         return SpecLoader.LoadFile(options.Experiment, options.Overrides());
+    }
+
+    /// <summary>First Ctrl+C: stop after the current batch (the run is marked incomplete). Second: the default (kill).</summary>
+    static CancellationTokenSource CtrlC(ILog log)
+    {
+        var source = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            if (source.IsCancellationRequested) return;
+            e.Cancel = true;
+            source.Cancel();
+            log.Info("stopping after the current batch (Ctrl+C again to kill)...");
+        };
+        return source;
     }
 
     static DataPipeline Data(CliArgs args, ILog log) => new(LoadSpec(args), args.Options(), log);

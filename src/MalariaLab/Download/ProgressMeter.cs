@@ -11,7 +11,15 @@ public sealed class ProgressMeter(ILog log, string label, long? total, TimeSpan?
     TimeSpan _lastDraw = TimeSpan.Zero;
     long _start = -1;
 
+    readonly Lock _lock = new();
+
+    /// <summary>Thread-safe: parallel stages report from many threads.</summary>
     public void Report(long done)
+    {
+        lock (_lock) Draw(done);
+    }
+
+    void Draw(long done)
     {
         if (_start < 0) _start = done; // resumed downloads: the rate counts only this session's bytes
         var now = _clock.Elapsed;

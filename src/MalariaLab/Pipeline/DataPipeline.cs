@@ -11,7 +11,7 @@ namespace MalariaLab.Pipeline;
 /// <summary>The raw data as a folder, and what identifies its content.</summary>
 public sealed record DataLocation(string Folder, string ContentId, string? ZipSha256);
 
-public sealed record IndexOutput(string Folder, List<IndexRow> Rows, string Fingerprint)
+public sealed record IndexOutput(string Folder, List<IndexRow> Rows, string Fingerprint, string DataRoot)
 {
     public string IndexCsv => Path.Combine(Folder, "index.csv");
 }
@@ -97,7 +97,7 @@ public sealed class DataPipeline(ExperimentSpec spec, PipelineOptions options, I
             log.Info($"index: unchanged inputs, reusing {folder}");
             var rows = IndexFile.Read(Path.Combine(folder, "index.csv"));
             PrintCounts(rows);
-            return new IndexOutput(folder, rows, done.Values["fingerprint"]);
+            return new IndexOutput(folder, rows, done.Values["fingerprint"], DatasetIndexer.FindDataRoot(data.Folder));
         }
         var result = DatasetIndexer.Build(data.Folder, spec.Dataset.Corrections, lists, patients, log);
         Directory.CreateDirectory(folder);
@@ -105,11 +105,17 @@ public sealed class DataPipeline(ExperimentSpec spec, PipelineOptions options, I
         AtomicFile.WriteAllText(Path.Combine(folder, "skipped.csv"), IndexFile.SkippedToCsv(result.Skipped));
         WriteRecord(folder, IndexStage, key, inputs, ["index.csv", "skipped.csv"], ("fingerprint", result.Fingerprint));
         log.Info($"index: {Path.Combine(folder, "index.csv")} (dataset fingerprint {result.Fingerprint})");
-        return new IndexOutput(folder, result.Rows, result.Fingerprint);
+        return new IndexOutput(folder, result.Rows, result.Fingerprint, result.DataRoot);
     }
 
     /// <summary>Split: split.csv from the index, the split section and the seed.</summary>
     public SplitOutput Split() => Split(Index());
+
+    /// <summary>Prepare: every indexed image decoded and resized, from the cache when it is intact.</summary>
+    public Prepare.PreparedImages Prepare(IndexOutput index) =>
+        global::MalariaLab.Prepare.PrepareStage.LoadOrBuild(_workspace.PreparedFile(PreparedKey(index)), index.Rows, index.DataRoot, spec.Preprocess, log, options.Force);
+
+    public string PreparedKey(IndexOutput index) => global::MalariaLab.Prepare.PrepareStage.Key(index.Fingerprint, spec.Preprocess);
 
     public SplitOutput Split(IndexOutput index)
     {

@@ -1,0 +1,12 @@
+using static TorchSharp.torch;
+
+namespace MalariaLab.Models;
+
+/// <summary>One named step of a forward pass; Layer holds its parameters (null for parameter-free steps).</summary>
+public sealed record LayerStep(string Name, string Kind, Func<Tensor, Tensor> Apply, nn.Module? Layer);
+
+/// <summary>A model whose forward pass is a list of named steps (for summaries and feature maps).</summary>
+public interface ILayeredModel
+{
+    IEnumerable<LayerStep> Steps();
+}

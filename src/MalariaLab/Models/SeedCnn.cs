@@ -1,0 +1,74 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MalariaLab.Models;
+
+/// <summary>The reference notebook's network, in Keras order: 4 x [Conv 3x3 same → ReLU → BatchNorm →
+/// MaxPool 2 → Dropout] with 16, 32, 64, 128 filters, Flatten → Dense → ReLU → Dropout → Dense 1 (a logit).
+/// BatchNorm uses Keras' momentum 0.99 (PyTorch's 0.01) and epsilon 1e-3. Input: N x 3 x size x size.</summary>
+public sealed class SeedCnn : nn.Module<Tensor, Tensor>, ILayeredModel
+{
+    static readonly int[] Filters = [16, 32, 64, 128];
+
+    // Field names are the layer names in saved weights and safetensors (conv1.weight, bn1.running_mean, ...).
+    readonly Conv2d conv1, conv2, conv3, conv4;
+    readonly BatchNorm2d bn1, bn2, bn3, bn4;
+    readonly MaxPool2d pool;
+    readonly Dropout conv_dropout, dense_dropout;
+    readonly Linear fc1, fc2;
+
+    public SeedCnn(int size, double convDropout, int denseUnits, double denseDropout) : base("seed-cnn")
+    {
+        if (size % 16 != 0) throw new Common.MalariaLabException($"preprocess.size: seed-cnn needs a multiple of 16 (four 2x2 pools), got {size}");
+        conv1 = nn.Conv2d(3, Filters[0], 3, padding: 1);
+        conv2 = nn.Conv2d(Filters[0], Filters[1], 3, padding: 1);
+        conv3 = nn.Conv2d(Filters[1], Filters[2], 3, padding: 1);
+        conv4 = nn.Conv2d(Filters[2], Filters[3], 3, padding: 1);
+        bn1 = nn.BatchNorm2d(Filters[0], eps: 1e-3, momentum: 0.01);
+        bn2 = nn.BatchNorm2d(Filters[1], eps: 1e-3, momentum: 0.01);
+        bn3 = nn.BatchNorm2d(Filters[2], eps: 1e-3, momentum: 0.01);
+        bn4 = nn.BatchNorm2d(Filters[3], eps: 1e-3, momentum: 0.01);
+        pool = nn.MaxPool2d(2);
+        conv_dropout = nn.Dropout(convDropout);
+        dense_dropout = nn.Dropout(denseDropout);
+        int side = size / 16;
+        fc1 = nn.Linear(Filters[3] * side * side, denseUnits);
+        fc2 = nn.Linear(denseUnits, 1);
+        RegisterComponents();
+
+        // Keras initialisers: he_uniform on the first conv (as the notebook asks), glorot_uniform elsewhere, zero biases.
+        KerasInit.HeUniform(conv1.weight!);
+        foreach (var weight in new[] { conv2.weight!, conv3.weight!, conv4.weight!, fc1.weight!, fc2.weight! })
+            KerasInit.GlorotUniform(weight);
+        foreach (var bias in new[] { conv1.bias!, conv2.bias!, conv3.bias!, conv4.bias!, fc1.bias!, fc2.bias! })
+            KerasInit.Zeros(bias);
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        foreach (var step in Steps()) x = step.Apply(x);
+        return x;
+    }
+
+    /// <summary>The forward pass as named steps, in Keras' layer order (the summary prints them).</summary>
+    public IEnumerable<LayerStep> Steps()
+    {
+        var blocks = new[] { (conv1, bn1), (conv2, bn2), (conv3, bn3), (conv4, bn4) };
+        for (int i = 0; i < blocks.Length; i++)
+        {
+            var (conv, bn) = blocks[i];
+            yield return new($"conv{i + 1}", "Conv2D 3x3 same + ReLU", x => nn.functional.relu(conv.forward(x)), conv);
+            yield return new($"bn{i + 1}", "BatchNormalization", bn.forward, bn);
+            yield return new($"pool{i + 1}", "MaxPooling2D 2x2", pool.forward, null);
+            yield return new($"dropout{i + 1}", "Dropout", conv_dropout.forward, null);
+        }
+        // Keras flattens NHWC; flattening in that order keeps fc1's weights in Keras' layout.
+        yield return new("flatten", "Flatten (HWC order)", x => x.permute(0, 2, 3, 1).flatten(1), null);
+        yield return new("fc1", "Dense + ReLU", x => nn.functional.relu(fc1.forward(x)), fc1);
+        yield return new("dropout5", "Dropout", dense_dropout.forward, null);
+        yield return new("fc2", "Dense (logit)", fc2.forward, fc2);
+    }
+
+    /// <summary>The first conv layer (for filter and feature-map plots).</summary>
+    public Conv2d FirstConv => conv1;
+}

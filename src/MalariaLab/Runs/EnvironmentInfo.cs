@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace MalariaLab.Runs;
+
+/// <summary>Code and machine facts recorded with every run.</summary>
+public sealed record EnvironmentInfo(
+    string GitCommit, bool GitDirty, string MalariaLabVersion, string TorchSharpVersion, string LibTorchVersion,
+    string DotNetVersion, string Os, string CpuModel, int LogicalCores)
+{
+    public static EnvironmentInfo Capture() => new(
+        Git("rev-parse HEAD") ?? "unknown",
+        (Git("status --porcelain --untracked-files=no") ?? "").Length > 0,
+        typeof(EnvironmentInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown",
+        typeof(TorchSharp.torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "unknown",
+        TorchSharp.torch.__version__,
+        RuntimeInformation.FrameworkDescription,
+        RuntimeInformation.OSDescription + " " + RuntimeInformation.OSArchitecture,
+        ReadCpuModel(),
+        Environment.ProcessorCount);
+
+    static string ReadCpuModel()
+    {
+        try
+        {
+            if (File.Exists("/proc/cpuinfo"))
+                return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
+        }
+        catch (IOException) { }
+        return RuntimeInformation.ProcessArchitecture.ToString();
+    }
+
+    /// <summary>Runs git in the current directory; null when git or the repository is missing.</summary>
+    static string? Git(string arguments)
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo("git", arguments) { RedirectStandardOutput = true, RedirectStandardError = true });
+            if (process is null) return null;
+            string output = process.StandardOutput.ReadToEnd().Trim();
+            process.WaitForExit();
+            return process.ExitCode == 0 ? output : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+}

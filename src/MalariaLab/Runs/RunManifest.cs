@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MalariaLab.Common;
+
+namespace MalariaLab.Runs;
+
+public static class RunStatus
+{
+    public const string Running = "running";
+    public const string Incomplete = "incomplete";
+    public const string Complete = "complete";
+    public const string Failed = "failed";
+    public const string Published = "published";
+}
+
+/// <summary>manifest.json: everything needed to rerun a run and to check it was not altered.</summary>
+public sealed record RunManifest
+{
+    public required string RunId { get; init; }
+    public required string Experiment { get; init; }
+    public string Status { get; init; } = RunStatus.Running;
+    public long Seed { get; init; }
+    public string SpecHash { get; init; } = "";
+    public string DatasetSource { get; init; } = "";
+    public string? DatasetSha256 { get; init; }
+    public string DatasetFingerprint { get; init; } = "";
+    public string SplitHash { get; init; } = "";
+    public string PreparedKey { get; init; } = "";
+    public int Threads { get; init; }
+    public bool MallocTuned { get; init; }
+    public required EnvironmentInfo Environment { get; init; }
+    public DateTimeOffset Started { get; init; }
+    public DateTimeOffset? Ended { get; init; }
+    public int EpochsRun { get; init; }
+    public int? BestEpoch { get; init; }
+    public double? BestValAccuracy { get; init; }
+    public double? ImagesPerSecond { get; init; }
+    public string? StopReason { get; init; }
+    /// <summary>Relative path → SHA-256 (weights when complete; every file once published).</summary>
+    public SortedDictionary<string, string> Files { get; init; } = new(StringComparer.Ordinal);
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    public const string FileName = "manifest.json";
+
+    public void Write(string runFolder) => AtomicFile.WriteAllText(Path.Combine(runFolder, FileName), JsonSerializer.Serialize(this, Json) + "\n");
+
+    public static RunManifest Read(string runFolder)
+    {
+        string path = Path.Combine(runFolder, FileName);
+        if (!File.Exists(path)) throw new MalariaLabException($"{runFolder}: not a run folder (no {FileName})");
+        try
+        {
+            return JsonSerializer.Deserialize<RunManifest>(File.ReadAllText(path), Json)
+                ?? throw new MalariaLabException($"{path}: empty manifest");
+        }
+        catch (JsonException e)
+        {
+            throw new MalariaLabException($"{path}: unreadable manifest ({e.Message})", e);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using MalariaLab.Common;
+using MalariaLab.Models;
+using MalariaLab.Native;
+using MalariaLab.Pipeline;
+using MalariaLab.Runs;
+using MalariaLab.Specs;
+using MalariaLab.Splitting;
+using static TorchSharp.torch;
+
+namespace MalariaLab.Training;
+
+/// <summary>Train: data stages → a new run folder → the training loop → a manifest that says how it ended.
+/// The folder reads "running" until the end, then "complete", "incomplete" (Ctrl+C) or "failed".</summary>
+public static class TrainStage
+{
+    public static RunFolder Run(ExperimentSpec spec, PipelineOptions options, ILog log, CancellationToken cancel = default)
+    {
+        var pipeline = new DataPipeline(spec, options, log);
+        var index = pipeline.Index();
+        var split = pipeline.Split(index);
+        var prepared = pipeline.Prepare(index);
+
+        int threads = spec.Train.Threads == 0 ? Environment.ProcessorCount : spec.Train.Threads;
+        set_num_threads(threads);
+        manual_seed(SeedSource.TorchSeed(spec.Seed, "torch"));
+
+        var run = RunFolder.Create(pipeline.Workspace.RunsOf(spec.Name), DateTimeOffset.UtcNow);
+        log.Info($"train: run folder {run.Path}");
+        AtomicFile.WriteAllText(run.File("spec.yaml"), spec.ToYaml());
+        AtomicFile.WriteAllText(run.File("split.csv"), SplitFile.ToCsv(split.Rows));
+        var manifest = new RunManifest
+        {
+            RunId = run.Id,
+            Experiment = spec.Name,
+            Seed = spec.Seed,
+            SpecHash = spec.Hash,
+            DatasetSource = spec.Dataset.Source,
+            DatasetSha256 = spec.Dataset.Sha256,
+            DatasetFingerprint = index.Fingerprint,
+            SplitHash = split.Hash,
+            PreparedKey = pipeline.PreparedKey(index),
+            Threads = threads,
+            MallocTuned = MallocTuning.Applied,
+            Environment = EnvironmentInfo.Capture(),
+            Started = DateTimeOffset.UtcNow,
+        };
+        manifest.Write(run.Path);
+
+        try
+        {
+            using var data = new TrainingData(prepared, index.Rows, split.Rows, spec.Preprocess.Scale);
+            if (data.Train.Length == 0 || data.Validation.Length == 0)
+                throw new MalariaLabException($"split: training needs both a train and a validation subset (got {data.Train.Length} and {data.Validation.Length})");
+            using var model = ModelRegistry.Create(spec.Model, spec.Preprocess.Size);
+            string summary = ModelSummary.Describe(model, spec.Preprocess.Size);
+            AtomicFile.WriteAllText(run.File("model.txt"), summary);
+            log.Info(summary);
+            log.Info($"train: {data.Train.Length} training, {data.Validation.Length} validation images; batch {spec.Train.BatchSize}, {threads} threads");
+
+            var outcome = new Trainer(spec.Train, spec.Seed, log).Fit(model, data, run.Weights, run.File("tensorboard"),
+                history => AtomicFile.WriteAllText(run.File("history.csv"), HistoryFile.ToCsv(history)), cancel);
+            var bestEpoch = outcome.History.FirstOrDefault(h => h.Epoch == outcome.BestEpoch);
+            manifest = manifest with
+            {
+                Status = outcome.Cancelled ? RunStatus.Incomplete : RunStatus.Complete,
+                Ended = DateTimeOffset.UtcNow,
+                EpochsRun = outcome.History.Count,
+                BestEpoch = outcome.BestEpoch,
+                BestValAccuracy = bestEpoch?.ValAccuracy,
+                ImagesPerSecond = outcome.History.Count == 0 ? null : outcome.History.Average(h => h.ImagesPerSecond),
+                StopReason = outcome.StopReason,
+                Files = run.HashFiles("weights"),
+            };
+            manifest.Write(run.Path);
+            log.Info($"train: {manifest.Status}, {outcome.History.Count} epochs, best epoch {outcome.BestEpoch} " +
+                     $"(val_accuracy {bestEpoch?.ValAccuracy:F4}), {manifest.ImagesPerSecond:F0} img/s; {run.Path}");
+            return run;
+        }
+        catch (Exception e)
+        {
+            manifest.With(RunStatus.Failed, e.Message).Write(run.Path);
+            throw;
+        }
+    }
+
+    static RunManifest With(this RunManifest manifest, string status, string reason) =>
+        manifest with { Status = status, StopReason = reason, Ended = DateTimeOffset.UtcNow };
+}

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using MalariaLab.Common;
+using MalariaLab.Specs;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MalariaLab.Training;
+
+public sealed record TrainingOutcome(List<EpochMetrics> History, int BestEpoch, double BestValue, string StopReason, bool Cancelled);
+
+/// <summary>The training loop, top to bottom: per epoch a seeded shuffle, Adam steps on BCE-with-logits, a
+/// validation pass, history + TensorBoard, best/last checkpoints, early stopping.</summary>
+public sealed class Trainer(TrainSpec spec, long seed, ILog log)
+{
+    public TrainingOutcome Fit(nn.Module<Tensor, Tensor> model, TrainingData data, string weightsFolder, string tensorboardFolder,
+        Action<List<EpochMetrics>>? onEpoch = null, CancellationToken cancel = default)
+    {
+        Directory.CreateDirectory(weightsFolder);
+        using var optimizer = optim.Adam(model.parameters(), spec.Lr, spec.Beta1, spec.Beta2, spec.Epsilon);
+        var early = spec.EarlyStopping.Enabled
+            ? new EarlyStopping(spec.EarlyStopping.Patience, spec.EarlyStopping.MinDelta, spec.EarlyStopping.Maximize) : null;
+        var best = new BestTracker(spec.Checkpoint.Maximize);
+        var history = new List<EpochMetrics>();
+        var board = utils.tensorboard.SummaryWriter(tensorboardFolder);
+        string stopReason = $"reached train.epochs = {spec.Epochs}";
+        bool cancelled = false;
+
+        for (int epoch = 1; epoch <= spec.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            long[] order = spec.Shuffle
+                ? SeedSource.Permutation(data.Train.Length, seed, $"shuffle/epoch{epoch}").Select(i => data.Train[i]).ToArray()
+                : data.Train;
+            var (loss, accuracy, seen) = TrainEpoch(model, optimizer, data, order, epoch, cancel);
+            double trainSeconds = clock.Elapsed.TotalSeconds;
+            if (cancel.IsCancellationRequested && seen < order.Length)
+            {
+                cancelled = true;
+                stopReason = $"cancelled during epoch {epoch}";
+                break;
+            }
+            var (valLoss, valAccuracy, _) = Evaluator.Run(model, data, data.Validation);
+            var metrics = new EpochMetrics(epoch, loss, accuracy, valLoss, valAccuracy, spec.Lr, clock.Elapsed.TotalSeconds, seen / trainSeconds);
+            history.Add(metrics);
+            WriteBoard(board, model, metrics);
+
+            WeightsFile.Save(model, Path.Combine(weightsFolder, "last.bin"));
+            bool isBest = best.Update(epoch, metrics.Get(spec.Checkpoint.Monitor));
+            if (isBest) WeightsFile.Save(model, Path.Combine(weightsFolder, "best.bin"));
+            log.Info($"epoch {epoch}/{spec.Epochs}: loss {loss:F4} acc {accuracy:F4} val_loss {valLoss:F4} val_acc {valAccuracy:F4} " +
+                     $"{metrics.Seconds:F1}s {metrics.ImagesPerSecond:F0} img/s{(isBest ? $" (best {spec.Checkpoint.Monitor}, saved)" : "")}");
+            onEpoch?.Invoke(history);
+
+            if (early is not null && early.Update(epoch, metrics.Get(spec.EarlyStopping.Monitor)))
+            {
+                stopReason = $"early stopping: {spec.EarlyStopping.Monitor} did not improve for {spec.EarlyStopping.Patience} epochs (best at epoch {early.BestEpoch})";
+                break;
+            }
+            if (cancel.IsCancellationRequested)
+            {
+                cancelled = true;
+                stopReason = $"cancelled after epoch {epoch}";
+                break;
+            }
+        }
+        log.Info($"training stopped: {stopReason}");
+        return new TrainingOutcome(history, best.BestEpoch, best.Best, stopReason, cancelled);
+    }
+
+    (double Loss, double Accuracy, int Seen) TrainEpoch(nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, TrainingData data, long[] order, int epoch, CancellationToken cancel)
+    {
+        model.train();
+        double lossSum = 0;
+        long correct = 0;
+        int seen = 0;
+        var clock = Stopwatch.StartNew();
+        var lastDraw = TimeSpan.Zero;
+        for (int start = 0; start < order.Length; start += spec.BatchSize)
+        {
+            if (cancel.IsCancellationRequested) break;
+            using var scope = NewDisposeScope();
+            var rows = order[start..Math.Min(order.Length, start + spec.BatchSize)];
+            var (x, y) = data.Batch(rows);
+            var logits = model.forward(x).squeeze(1);
+            var loss = nn.functional.binary_cross_entropy_with_logits(logits, y);
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            lossSum += loss.item<float>() * rows.Length;
+            using (no_grad()) correct += (logits.ge(0).to_type(ScalarType.Float32) == y).sum().item<long>();
+            seen += rows.Length;
+            if (log.IsTerminal && clock.Elapsed - lastDraw > TimeSpan.FromMilliseconds(200))
+            {
+                lastDraw = clock.Elapsed;
+                log.Status(ProgressLine(epoch, seen, order.Length, lossSum / seen, (double)correct / seen, seen / clock.Elapsed.TotalSeconds));
+            }
+        }
+        return (seen == 0 ? double.NaN : lossSum / seen, seen == 0 ? double.NaN : (double)correct / seen, seen);
+    }
+
+    string ProgressLine(int epoch, int seen, int total, double loss, double accuracy, double rate)
+    {
+        const int width = 30;
+        int filled = (int)((long)width * seen / Math.Max(total, 1));
+        return $"epoch {epoch}/{spec.Epochs} [{new string('#', filled)}{new string('.', width - filled)}] {seen}/{total} loss {loss:F4} acc {accuracy:F4} {rate:F0} img/s";
+    }
+
+    void WriteBoard(SummaryWriter board, nn.Module model, EpochMetrics m)
+    {
+        board.add_scalar("epoch_loss/train", (float)m.Loss, m.Epoch);
+        board.add_scalar("epoch_loss/validation", (float)m.ValLoss, m.Epoch);
+        board.add_scalar("epoch_accuracy/train", (float)m.Accuracy, m.Epoch);
+        board.add_scalar("epoch_accuracy/validation", (float)m.ValAccuracy, m.Epoch);
+        board.add_scalar("epoch_learning_rate", (float)m.Lr, m.Epoch);
+        board.add_scalar("images_per_second", (float)m.ImagesPerSecond, m.Epoch);
+        if (!spec.Histograms) return;
+        foreach (var (name, parameter) in model.named_parameters())
+            board.add_histogram(name, parameter.detach(), m.Epoch);
+    }
+}
