@@ -1,0 +1,19 @@
+using System.Diagnostics;
+
+namespace MalariaLab.Tests.Support;
+
+/// <summary>Runs the CLI in its own process (for cross-process determinism and exit-code tests).</summary>
+public static class CliProcess
+{
+    public static (int Exit, string Output) Run(string workingDirectory, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(TestPaths.CliDll);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout + stderr.Result);
+    }
+}
