@@ -69,7 +69,10 @@ foreach (var (name, stage, description) in new[]
     ("Index", "index", "Index images with patients and corrections; write index.csv."),
     ("Split", "split", "Split deterministically; write split.csv."),
     ("Prepare", "prepare", "Decode and resize every image into the prepared cache."),
-    ("Train", "train", "Train the spec's model into a new run folder (runs or reuses every data stage first)."),
+    ("Train", "train", "Every data stage (reused when unchanged), training into a new run folder, Evaluate and Publish."),
+    ("Evaluate", "evaluate", "Score a run (--run=FOLDER|latest): predictions, metrics, plots."),
+    ("Publish", "publish", "Write the report and seal a run (--run=FOLDER|latest)."),
+    ("Predict", "predict", "Classify --input=IMAGE|FOLDER|ZIP with --run=FOLDER|latest; --output=CSV."),
 })
 {
     Task(name).Description(description).IsDependentOn("Build").Does(() => RunStage(stage));

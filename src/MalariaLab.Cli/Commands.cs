@@ -54,8 +54,27 @@ public static class Commands
         new Command("train", "Train the spec's model in a new run folder (data stages run or are reused first).", [], (a, log) =>
         {
             using var cancel = CtrlC(log);
-            var run = Training.TrainStage.Run(LoadSpec(a), a.Options(), log, cancel.Token);
-            return Runs.RunManifest.Read(run.Path).Status == Runs.RunStatus.Complete ? 0 : 3;
+            var run = ExperimentRunner.TrainEvaluatePublish(LoadSpec(a), a.Options(), log, cancel.Token);
+            return Runs.RunManifest.Read(run.Path).Status == Runs.RunStatus.Published ? 0 : 3;
+        }),
+        new Command("evaluate", "Score a complete run: predictions, metrics, report text and plots.", [RunOption], (a, log) =>
+        {
+            Evaluation.EvaluateStage.Run(Run(a), a.Options(), log);
+            return 0;
+        }),
+        new Command("publish", "Write report.md/html and seal the run (every file hashed in the manifest).", [RunOption], (a, log) =>
+        {
+            Runs.Publisher.Publish(Run(a), log);
+            return 0;
+        }),
+        new Command("predict", "Classify an image, folder or zip with a published run; write a CSV.",
+            [RunOption, new("input", "image file, folder or zip"), new("output", "CSV to write (default: print)")], (a, log) =>
+        {
+            var results = Prediction.Predictor.Predict(Run(a), a.Require("input", "cells/"), log);
+            string csv = Prediction.Predictor.ToCsv(results);
+            if (a.Get("output") is { } output) { AtomicFile.WriteAllText(output, csv); log.Info($"predict: wrote {output}"); }
+            else Console.Write(csv);
+            return results.Any(r => r.Error is not null) ? 4 : 0;
         }),
         new Command("spec", "Validate the spec (with overrides) and print it resolved, every key shown.", [], (a, log) =>
         {
@@ -65,6 +84,16 @@ public static class Commands
             return 0;
         }),
     }.ToDictionary(c => c.Name);
+
+    static OptionHelp RunOption => new("run", "run folder, 'latest', or an experiment name (its latest published run)");
+
+    static Runs.RunFolder Run(CliArgs a)
+    {
+        var options = a.Options();
+        string reference = a.Get("run") ?? "latest";
+        string experiment = reference == "latest" ? LoadSpec(a).Name : reference;
+        return Runs.Publisher.Resolve(reference, new Workspace(options.Artifacts).Runs, experiment);
+    }
 
     public static ExperimentSpec LoadSpec(CliArgs args)
     {

@@ -15,7 +15,7 @@ public sealed class RunFolder
     public static RunFolder Open(string path)
     {
         if (!Directory.Exists(path)) throw new MalariaLabException($"{path}: run folder not found");
-        return new RunFolder(System.IO.Path.GetFullPath(path));
+        return new RunFolder(System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(path)));
     }
 
     public static RunFolder Create(string experimentRuns, DateTimeOffset now)
