@@ -1,0 +1,114 @@
+using MalariaLab.Common;
+using MalariaLab.Evaluation;
+using MalariaLab.Prediction;
+using MalariaLab.Runs;
+using MalariaLab.Tests.Support;
+using MalariaLab.Training;
+
+namespace MalariaLab.Tests.Pipeline;
+
+/// <summary>Train → Evaluate → Publish → Predict on the real NIH sample, run once through the CLI in its own process.</summary>
+public sealed class TrainOnSampleTests : IClassFixture<TrainOnSampleTests.TrainedRun>
+{
+    public sealed class TrainedRun : TempFolder
+    {
+        public RunFolder Run { get; }
+        public string Output { get; }
+
+        public TrainedRun()
+        {
+            // The seed spec with a larger learning rate and batch so the test takes seconds, not minutes.
+            var (exit, output) = CliProcess.Run(TestPaths.RepoRoot, "train", $"--dataset-source={TestPaths.SampleZip}", $"--mirror={TestPaths.SharedData}",
+                $"--artifacts={Path}", "--set=train.batch_size=32", "--set=train.lr=0.001", "--set=train.epochs=12", "--set=train.threads=2");
+            Output = output;
+            if (exit != 0) throw new InvalidOperationException("train failed:\n" + output);
+            Run = RunFolder.Open(Directory.GetDirectories(File("runs/seed-cnn")).Single());
+        }
+    }
+
+    readonly TrainedRun _trained;
+    public TrainOnSampleTests(TrainedRun trained) => _trained = trained;
+
+    [Fact]
+    public void Loss_falls_and_validation_accuracy_beats_90_percent()
+    {
+        var history = HistoryFile.Read(_trained.Run.File("history.csv"));
+        Assert.True(history[^1].Loss < history[0].Loss, _trained.Output);
+        var manifest = RunManifest.Read(_trained.Run.Path);
+        Assert.True(manifest.BestValAccuracy > 0.90, $"best val accuracy {manifest.BestValAccuracy}");
+        // The checkpoint is the best epoch by val_accuracy.
+        Assert.Equal(history.MaxBy(h => h.ValAccuracy)!.Epoch, manifest.BestEpoch);
+    }
+
+    [Fact]
+    public void Run_folder_is_published_and_sealed()
+    {
+        var manifest = RunManifest.Read(_trained.Run.Path);
+        Assert.Equal(RunStatus.Published, manifest.Status);
+        Publisher.Verify(_trained.Run, manifest);
+        foreach (var file in new[] { "spec.yaml", "split.csv", "history.csv", "weights/best.bin", "weights/last.bin", "predictions.csv", "metrics.json", "report.md", "report.html", "per_patient.csv" })
+            Assert.Contains(file, manifest.Files.Keys);
+        Assert.Contains(manifest.Files.Keys, f => f.StartsWith("tensorboard/"));
+        Assert.Equal(_trained.Run.Id, File.ReadAllText(Path.Combine(Path.GetDirectoryName(_trained.Run.Path)!, "latest")).Trim());
+        Assert.Equal(2, manifest.Threads);
+        Assert.Contains("not be used for diagnosis", File.ReadAllText(_trained.Run.File("report.md")));
+    }
+
+    [Fact]
+    public void Every_plot_is_a_png_of_the_expected_size()
+    {
+        var expected = new Dictionary<string, (int, int)>
+        {
+            ["loss.png"] = (800, 500), ["accuracy.png"] = (800, 500), ["roc.png"] = (800, 500), ["precision_recall.png"] = (800, 500),
+            ["confusion_matrix.png"] = (600, 500), ["filters.png"] = (3 * 64 + 4, 6 * 64 + 4), ["feature_maps.png"] = (4 * 124 + 4, 4 * 124 + 4),
+            ["samples.png"] = (5 * 100 + 4, 2 * 100 + 4),
+        };
+        foreach (var (name, (w, h)) in expected)
+        {
+            string path = _trained.Run.File("plots/" + name);
+            Assert.Equal("PNG", SixLabors.ImageSharp.Image.DetectFormat(path)?.Name);
+            using var image = SixLabors.ImageSharp.Image.Load(path); // decodes fully: a truncated PNG fails here
+            Assert.Equal((w, h), (image.Width, image.Height));
+        }
+    }
+
+    [Fact]
+    public void Predict_gives_the_same_probabilities_as_evaluate()
+    {
+        var predictions = Csv.ReadRecords(_trained.Run.File("predictions.csv"), "path", "probability_parasitized").Take(20).ToList();
+        using var inputs = new TempFolder();
+        string dataRoot = Directory.GetDirectories(Path.Combine(_trained.Path, "data")).Single();
+        foreach (var p in predictions)
+            File.Copy(Path.Combine(dataRoot, "cell_images", p["path"]), inputs.File(Path.GetFileName(p["path"])));
+        File.WriteAllText(inputs.File("broken.png"), "not an image");
+
+        var results = Predictor.Predict(_trained.Run, inputs.Path, new CapturingLog());
+        Assert.Equal(21, results.Count);
+        Assert.Contains("broken.png", results.Single(r => r.Error is not null).Path);
+        foreach (var p in predictions)
+        {
+            var r = results.Single(x => Path.GetFileName(x.Path) == Path.GetFileName(p["path"]));
+            Assert.Equal(double.Parse(p["probability_parasitized"], System.Globalization.CultureInfo.InvariantCulture), r.ProbabilityParasitized!.Value, 5);
+        }
+        Assert.StartsWith("path,probability_parasitized,label,error\n", Predictor.ToCsv(results));
+        Assert.StartsWith("path,probability_parasitized,label\n", Predictor.ToCsv(results.Where(r => r.Error is null).ToList()));
+    }
+
+    [Fact]
+    public void Predict_refuses_a_tampered_run()
+    {
+        using var copy = new TempFolder();
+        foreach (var file in Directory.GetFiles(_trained.Run.Path, "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(copy.Path, Path.GetRelativePath(_trained.Run.Path, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        var bytes = File.ReadAllBytes(copy.File("weights/best.bin"));
+        bytes[^1] ^= 1;
+        File.WriteAllBytes(copy.File("weights/best.bin"), bytes);
+        var e = Assert.Throws<MalariaLabException>(() => Predictor.Predict(RunFolder.Open(copy.Path), copy.Path, new CapturingLog()));
+        Assert.Contains("weights/best.bin has SHA-256", e.Message);
+    }
+}
