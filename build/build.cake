@@ -72,6 +72,7 @@ foreach (var (name, stage, description) in new[]
     ("Train", "train", "Every data stage (reused when unchanged), training into a new run folder, Evaluate and Publish."),
     ("Evaluate", "evaluate", "Score a run (--run=FOLDER|latest): predictions, metrics, plots."),
     ("Publish", "publish", "Write the report and seal a run (--run=FOLDER|latest)."),
+    ("Reproduce", "reproduce", "Retrain --run=FOLDER|latest from its spec, seed and threads; fail unless byte-identical."),
     ("Predict", "predict", "Classify --input=IMAGE|FOLDER|ZIP with --run=FOLDER|latest; --output=CSV."),
 })
 {

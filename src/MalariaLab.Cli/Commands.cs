@@ -76,6 +76,8 @@ public static class Commands
             else Console.Write(csv);
             return results.Any(r => r.Error is not null) ? 4 : 0;
         }),
+        new Command("reproduce", "Retrain a published run from its own spec, seed and threads; check it is byte-identical.", [RunOption], (a, log) =>
+            Reproducer.Reproduce(Run(a), a.Options(), log).Identical ? 0 : 5),
         new Command("spec", "Validate the spec (with overrides) and print it resolved, every key shown.", [], (a, log) =>
         {
             var spec = LoadSpec(a);

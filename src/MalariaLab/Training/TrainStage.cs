@@ -13,15 +13,16 @@ namespace MalariaLab.Training;
 /// The folder reads "running" until the end, then "complete", "incomplete" (Ctrl+C) or "failed".</summary>
 public static class TrainStage
 {
-    public static RunFolder Run(ExperimentSpec spec, PipelineOptions options, ILog log, CancellationToken cancel = default)
+    public static RunFolder Run(ExperimentSpec spec, PipelineOptions options, ILog log, CancellationToken cancel = default, int? threads = null)
     {
         var pipeline = new DataPipeline(spec, options, log);
         var index = pipeline.Index();
         var split = pipeline.Split(index);
         var prepared = pipeline.Prepare(index);
 
-        int threads = spec.Train.Threads == 0 ? Environment.ProcessorCount : spec.Train.Threads;
-        set_num_threads(threads);
+        // Reproduce pins the original run's count; otherwise the spec's (0 = all cores).
+        threads ??= spec.Train.Threads == 0 ? Environment.ProcessorCount : spec.Train.Threads;
+        set_num_threads(threads.Value);
         manual_seed(SeedSource.TorchSeed(spec.Seed, "torch"));
 
         var run = RunFolder.Create(pipeline.Workspace.RunsOf(spec.Name), DateTimeOffset.UtcNow);
@@ -39,7 +40,7 @@ public static class TrainStage
             DatasetFingerprint = index.Fingerprint,
             SplitHash = split.Hash,
             PreparedKey = pipeline.PreparedKey(index),
-            Threads = threads,
+            Threads = threads.Value,
             MallocTuned = MallocTuning.Applied,
             Environment = EnvironmentInfo.Capture(),
             Started = DateTimeOffset.UtcNow,
