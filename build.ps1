@@ -2,6 +2,8 @@
 # MalariaLab build entry point (Windows, macOS, Linux): restores the local .NET tools (Cake) and runs
 # build/build.cake. Works from any directory; every argument goes to Cake; returns Cake's exit code.
 $ErrorActionPreference = 'Stop'
+# Relative paths in arguments are resolved against where the user stands.
+$env:MALARIALAB_CALLER_DIR = (Get-Location).Path
 Set-Location -LiteralPath $PSScriptRoot
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 $env:DOTNET_NOLOGO = '1'
