@@ -78,6 +78,20 @@ public static class Commands
         }),
         new Command("reproduce", "Retrain a published run from its own spec, seed and threads; check it is byte-identical.", [RunOption], (a, log) =>
             Reproducer.Reproduce(Run(a), a.Options(), log).Identical ? 0 : 5),
+        new Command("bench", "Measure prepare, training and inference images/s and peak RSS; write bench.json.",
+            [new("repeats", "repeats per measurement (median reported; default 3)"), new("output", "bench.json path (default <artifacts>/bench/bench.json)")], (a, log) =>
+        {
+            var options = a.Options();
+            // Default data: the shared NIH sample beside the checkout, when present.
+            const string sample = "../shared/data/nih-cell-images-sample.zip";
+            if (options.DatasetSource is null && File.Exists(sample))
+                options = options with { DatasetSource = Path.GetFullPath(sample), Mirror = options.Mirror ?? Path.GetFullPath("../shared/data") };
+            var result = Bench.Benchmark.Run(SpecLoader.LoadFile(options.Experiment, options.Overrides()), options, log, a.Int("repeats") ?? 3);
+            string output = a.Get("output") ?? Path.Combine(new Workspace(options.Artifacts).Root, "bench", "bench.json");
+            Bench.Benchmark.Write(result, output);
+            log.Info($"bench: wrote {output}");
+            return 0;
+        }),
         new Command("spec", "Validate the spec (with overrides) and print it resolved, every key shown.", [], (a, log) =>
         {
             var spec = LoadSpec(a);

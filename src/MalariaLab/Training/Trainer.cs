@@ -78,16 +78,10 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log)
         for (int start = 0; start < order.Length; start += spec.BatchSize)
         {
             if (cancel.IsCancellationRequested) break;
-            using var scope = NewDisposeScope();
             var rows = order[start..Math.Min(order.Length, start + spec.BatchSize)];
-            var (x, y) = data.Batch(rows);
-            var logits = model.forward(x).squeeze(1);
-            var loss = nn.functional.binary_cross_entropy_with_logits(logits, y);
-            optimizer.zero_grad();
-            loss.backward();
-            optimizer.step();
-            lossSum += loss.item<float>() * rows.Length;
-            using (no_grad()) correct += (logits.ge(0).to_type(ScalarType.Float32) == y).sum().item<long>();
+            var (loss, hits) = Step(model, optimizer, data, rows);
+            lossSum += loss * rows.Length;
+            correct += hits;
             seen += rows.Length;
             if (log.IsTerminal && clock.Elapsed - lastDraw > TimeSpan.FromMilliseconds(200))
             {
@@ -96,6 +90,21 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log)
             }
         }
         return (seen == 0 ? double.NaN : lossSum / seen, seen == 0 ? double.NaN : (double)correct / seen, seen);
+    }
+
+    /// <summary>One optimisation step on the given rows: mean loss and correct predictions. Everything native
+    /// made here is freed when the step ends (one dispose scope per step keeps memory flat).</summary>
+    public static (double Loss, long Correct) Step(nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, TrainingData data, long[] rows)
+    {
+        using var scope = NewDisposeScope();
+        var (x, y) = data.Batch(rows);
+        var logits = model.forward(x).squeeze(1);
+        var loss = nn.functional.binary_cross_entropy_with_logits(logits, y);
+        optimizer.zero_grad();
+        loss.backward();
+        optimizer.step();
+        using var _ = no_grad();
+        return (loss.item<float>(), (logits.ge(0).to_type(ScalarType.Float32) == y).sum().item<long>());
     }
 
     string ProgressLine(int epoch, int seen, int total, double loss, double accuracy, double rate)

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Text.Json;
+using MalariaLab.Common;
+using MalariaLab.Models;
+using MalariaLab.Native;
+using MalariaLab.Pipeline;
+using MalariaLab.Prepare;
+using MalariaLab.Runs;
+using MalariaLab.Specs;
+using MalariaLab.Training;
+using static TorchSharp.torch;
+
+namespace MalariaLab.Bench;
+
+public sealed record BenchResult(
+    string Dataset, int Images, int Threads, string CpuModel, bool MallocTuned,
+    double PrepareColdImagesPerSecond, double PrepareCachedImagesPerSecond, double PrepareCachedSeconds,
+    Dictionary<string, double> TrainImagesPerSecond, double InferenceBatch1LatencyMs, double InferenceBatch256ImagesPerSecond,
+    long PeakRssBytes, int Repeats);
+
+/// <summary>Bench: images/s of the pipeline's own code paths (Prepare, Trainer.Step, Evaluator) on real data,
+/// each after a warm-up, the median of several repeats.</summary>
+public static class Benchmark
+{
+    public static BenchResult Run(ExperimentSpec spec, PipelineOptions options, ILog log, int repeats = 3, int trainSteps = 60)
+    {
+        var pipeline = new DataPipeline(spec, options, log);
+        var index = pipeline.Index();
+        var split = pipeline.Split(index);
+        int threads = spec.Train.Threads == 0 ? Environment.ProcessorCount : spec.Train.Threads;
+        set_num_threads(threads);
+
+        // Prepare: decode + resize (cold), then reload of the verified cache file.
+        double cold = Median(repeats, () => Rate(index.Rows.Count, () => PrepareStage.Build(index.Rows, index.DataRoot, spec.Preprocess, new CapturingLog())));
+        var prepared = pipeline.Prepare(index);
+        string cachePath = pipeline.Workspace.PreparedFile(pipeline.PreparedKey(index));
+        double cachedSeconds = Median(repeats, () => Seconds(() => PreparedFile.TryRead(cachePath, index.Rows.Count, spec.Preprocess.Size, out _)));
+        log.Info($"bench: prepare cold {cold:F0} images/s, from cache {index.Rows.Count / cachedSeconds:F0} images/s ({cachedSeconds:F3} s)");
+
+        using var data = new TrainingData(prepared, index.Rows, split.Rows, spec.Preprocess.Scale);
+        var train = new Dictionary<string, double>();
+        foreach (int batch in new[] { spec.Train.BatchSize, 64, 128 }.Distinct())
+        {
+            manual_seed(SeedSource.TorchSeed(spec.Seed, "torch"));
+            using var model = ModelRegistry.Create(spec.Model, spec.Preprocess.Size);
+            model.train();
+            using var optimizer = optim.Adam(model.parameters(), spec.Train.Lr, spec.Train.Beta1, spec.Train.Beta2, spec.Train.Epsilon);
+            long[] Rows(int step) => Enumerable.Range(0, batch).Select(i => data.Train[(step * batch + i) % data.Train.Length]).ToArray();
+            for (int s = 0; s < 5; s++) Trainer.Step(model, optimizer, data, Rows(s));
+            double rate = Median(repeats, () => Rate(trainSteps * batch, () => { for (int s = 0; s < trainSteps; s++) Trainer.Step(model, optimizer, data, Rows(s)); }));
+            train[$"batch_{batch}"] = rate;
+            log.Info($"bench: train batch {batch}: {rate:F0} images/s");
+        }
+
+        manual_seed(0);
+        using var net = ModelRegistry.Create(spec.Model, spec.Preprocess.Size);
+        net.eval();
+        long[] evalRows = Enumerable.Range(0, 2048).Select(i => (long)(i % index.Rows.Count)).ToArray();
+        Evaluator.Run(net, data, evalRows[..256]);
+        double inference = Median(repeats, () => Rate(evalRows.Length, () => Evaluator.Run(net, data, evalRows)));
+        double latency = Median(repeats, () =>
+        {
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < 100; i++) Evaluator.Run(net, data, [i]);
+            return clock.Elapsed.TotalMilliseconds / 100;
+        });
+        log.Info($"bench: inference batch 256: {inference:F0} images/s; batch 1 latency {latency:F2} ms");
+
+        var result = new BenchResult(spec.Dataset.Source, index.Rows.Count, threads, EnvironmentInfo.Capture().CpuModel, MallocTuning.Applied,
+            cold, index.Rows.Count / cachedSeconds, cachedSeconds, train, latency, inference, ProcessMemory.PeakRssBytes(), repeats);
+        log.Info($"bench: peak RSS {result.PeakRssBytes / (1024.0 * 1024):F0} MiB, {threads} threads, malloc tuned: {MallocTuning.Applied}, CPU {result.CpuModel}");
+        return result;
+    }
+
+    public static void Write(BenchResult result, string path) =>
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(result, RunManifest.Json) + "\n");
+
+    static double Seconds(Action action)
+    {
+        var clock = Stopwatch.StartNew();
+        action();
+        return clock.Elapsed.TotalSeconds;
+    }
+
+    static double Rate(int items, Action action) => items / Seconds(action);
+
+    static double Median(int repeats, Func<double> measure)
+    {
+        var values = Enumerable.Range(0, repeats).Select(_ => measure()).Order().ToArray();
+        return values[values.Length / 2];
+    }
+}

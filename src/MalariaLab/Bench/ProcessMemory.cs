@@ -1,0 +1,16 @@
+namespace MalariaLab.Bench;
+
+/// <summary>Peak resident set size of this process (Linux: VmHWM from /proc/self/status; elsewhere the
+/// runtime's peak working set).</summary>
+public static class ProcessMemory
+{
+    public static long PeakRssBytes()
+    {
+        if (File.Exists("/proc/self/status"))
+        {
+            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+            if (line is not null && long.TryParse(line[6..].Trim().Split(' ')[0], out long kib)) return kib * 1024;
+        }
+        return System.Diagnostics.Process.GetCurrentProcess().PeakWorkingSet64;
+    }
+}
