@@ -51,11 +51,12 @@ public static class Commands
             data.Prepare(data.Index());
             return 0;
         }),
-        new Command("train", "Train the spec's model in a new run folder (data stages run or are reused first).", [], (a, log) =>
+        new Command("train", "Train, evaluate and publish a run (patient-kfold: every fold, then mean ± std).",
+            [new("fold", "patient-kfold: train only this fold")], (a, log) =>
         {
             using var cancel = CtrlC(log);
-            var run = ExperimentRunner.TrainEvaluatePublish(LoadSpec(a), a.Options(), log, cancel.Token);
-            return Runs.RunManifest.Read(run.Path).Status == Runs.RunStatus.Published ? 0 : 3;
+            var runs = CrossValidation.Run(a.Options(), a.Int("fold"), log, cancel.Token);
+            return runs.All(r => Runs.RunManifest.Read(r.Path).Status == Runs.RunStatus.Published) ? 0 : 3;
         }),
         new Command("evaluate", "Score a complete run: predictions, metrics, report text and plots.", [RunOption], (a, log) =>
         {

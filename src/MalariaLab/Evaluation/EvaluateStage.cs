@@ -51,6 +51,7 @@ public static class EvaluateStage
         var metrics = Compute(predictions, subset, spec.Evaluate.Threshold, weights);
         Write(run, predictions, metrics, log);
         Draw(run, model, manifest, metrics, predictions, prepared, rows, spec);
+        SampleGrid(index, spec, run.File("plots/samples.png"));
         log.Info(metrics.Report.ToText());
         log.Info($"evaluate ({subset}, {rows.Length} images, {weights}): accuracy {metrics.Accuracy:F4}, AUC {metrics.RocAuc:F4}, " +
                  $"AP {metrics.AveragePrecision:F4}, sensitivity {metrics.Sensitivity:F4}, specificity {metrics.Specificity:F4}, MCC {metrics.Matthews:F4}");
@@ -83,6 +84,33 @@ public static class EvaluateStage
         log.Info($"evaluate: wrote predictions.csv, metrics.json, classification_report.txt, per_patient.csv in {run.Path}");
     }
 
+    /// <summary>Five images (first in path order) per category, one row each: with corrections on, True/False x
+    /// Parasitized/Uninfected as the notebook shows them (False ones from skipped.csv when excluded); else per class.</summary>
+    static void SampleGrid(IndexOutput index, ExperimentSpec spec, string path)
+    {
+        var categories = new List<List<string>>();
+        if (spec.Dataset.Corrections == "none")
+            foreach (var label in Labels.All) categories.Add(index.Rows.Where(r => r.Label == label).Select(r => r.Path).Take(5).ToList());
+        else
+        {
+            var skipped = Csv.ReadRecords(Path.Combine(index.Folder, "skipped.csv"), "path", "reason");
+            foreach (var cls in Labels.All)
+            {
+                categories.Add(index.Rows.Where(r => r.Class == cls && r.Correction == "confirmed").Select(r => r.Path).Take(5).ToList());
+                categories.Add(index.Rows.Where(r => r.Class == cls && r.Correction == "relabelled").Select(r => r.Path)
+                    .Concat(skipped.Where(s => s["path"].StartsWith(cls + "/") && s["reason"].StartsWith("excluded: in False_")).Select(s => s["path"]))
+                    .Take(5).ToList());
+            }
+        }
+        var tiles = new List<byte[]>();
+        foreach (var category in categories)
+            for (int i = 0; i < 5; i++)
+                tiles.Add(i < category.Count
+                    ? Prepare.Preprocessor.Prepare(File.ReadAllBytes(Path.Combine(index.DataRoot, category[i])), category[i], spec.Preprocess)
+                    : new byte[spec.Preprocess.Size * spec.Preprocess.Size * 3]);
+        ImageGrid.Save(tiles, spec.Preprocess.Size, 5, 96, path);
+    }
+
     static void Draw(RunFolder run, nn.Module<Tensor, Tensor> model, RunManifest manifest, EvaluationMetrics metrics, List<Prediction> predictions,
         Prepare.PreparedImages prepared, long[] rows, ExperimentSpec spec)
     {
@@ -99,9 +127,6 @@ public static class EvaluateStage
         Plots.PrecisionRecall(pr.Precision, pr.Recall, pr.AveragePrecision, Path.Combine(plots, "precision_recall.png"));
 
         int size = prepared.Size;
-        // Five images per class, the first in path order of the evaluated subset.
-        var samples = Labels.All.SelectMany(l => Enumerable.Range(0, rows.Length).Where(i => predictions[i].Label == l).Take(5)).ToList();
-        ImageGrid.Save(samples.Select(i => prepared.Image((int)rows[i]).ToArray()).ToList(), size, 5, 96, Path.Combine(plots, "samples.png"));
         // The most confident mistakes.
         var mistakes = Enumerable.Range(0, rows.Length).Where(i => predictions[i].Predicted != predictions[i].Label)
             .OrderByDescending(i => Math.Abs(predictions[i].ProbabilityParasitized - 0.5)).Take(10).ToList();

@@ -35,7 +35,9 @@ public static class ReportWriter
         foreach (var group in split.GroupBy(s => s.Subset).OrderBy(g => g.Key, StringComparer.Ordinal))
             text.AppendLine($"| {group.Key} | {group.Count()} | {group.Count(s => s.Label == "Parasitized")} | {group.Count(s => s.Label == "Uninfected")} | {group.Select(s => s.Patient).Distinct().Count()} |");
         text.AppendLine().AppendLine($"Dataset fingerprint `{manifest.DatasetFingerprint}`, split hash `{manifest.SplitHash}`, source `{manifest.DatasetSource}`.").AppendLine();
-        text.AppendLine("Samples (first row Parasitized, second Uninfected):").AppendLine().AppendLine("![samples](plots/samples.png)").AppendLine();
+        text.AppendLine(File.ReadAllText(run.File("spec.yaml")).Contains("corrections: \"none\"")
+            ? "Samples (rows: Parasitized, Uninfected):"
+            : "Samples (rows: True Parasitized, False Parasitized, True Uninfected, False Uninfected — Fuhad et al. 2020):").AppendLine().AppendLine("![samples](plots/samples.png)").AppendLine();
         text.AppendLine("## What the network learned").AppendLine();
         text.AppendLine("First conv layer, 6 filters (rows) x 3 channels (columns), min-max normalised:").AppendLine().AppendLine("![filters](plots/filters.png)").AppendLine();
         text.AppendLine("Its 16 feature maps for the first evaluated image:").AppendLine().AppendLine("![feature maps](plots/feature_maps.png)").AppendLine();

@@ -60,6 +60,7 @@ public static class TrainStage
 
             var outcome = new Trainer(spec.Train, spec.Seed, log).Fit(model, data, run.Weights, run.File("tensorboard"),
                 history => AtomicFile.WriteAllText(run.File("history.csv"), HistoryFile.ToCsv(history)), cancel);
+            ExportSafetensors(model, run, spec, outcome);
             var bestEpoch = outcome.History.FirstOrDefault(h => h.Epoch == outcome.BestEpoch);
             manifest = manifest with
             {
@@ -82,6 +83,16 @@ public static class TrainStage
             manifest.With(RunStatus.Failed, e.Message).Write(run.Path);
             throw;
         }
+    }
+
+    /// <summary>weights/last.safetensors and weights/best.safetensors for PyTorch users (names as in README).</summary>
+    static void ExportSafetensors(nn.Module<Tensor, Tensor> model, RunFolder run, ExperimentSpec spec, TrainingOutcome outcome)
+    {
+        if (outcome.History.Count == 0) return;
+        var metadata = new Dictionary<string, string> { ["arch"] = spec.Model.Arch, ["input"] = $"N x 3 x {spec.Preprocess.Size} x {spec.Preprocess.Size}, RGB * {spec.Preprocess.Scale}", ["output"] = "logit of Parasitized" };
+        SafetensorsExport.Save(model, run.File("weights/last.safetensors"), new Dictionary<string, string>(metadata) { ["epoch"] = outcome.History[^1].Epoch.ToString() });
+        WeightsFile.Load(model, run.BestWeights);
+        SafetensorsExport.Save(model, run.File("weights/best.safetensors"), new Dictionary<string, string>(metadata) { ["epoch"] = outcome.BestEpoch.ToString() });
     }
 
     static RunManifest With(this RunManifest manifest, string status, string reason) =>

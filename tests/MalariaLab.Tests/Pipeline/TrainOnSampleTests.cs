@@ -61,7 +61,7 @@ public sealed class TrainOnSampleTests : IClassFixture<TrainOnSampleTests.Traine
         {
             ["loss.png"] = (800, 500), ["accuracy.png"] = (800, 500), ["roc.png"] = (800, 500), ["precision_recall.png"] = (800, 500),
             ["confusion_matrix.png"] = (600, 500), ["filters.png"] = (3 * 64 + 4, 6 * 64 + 4), ["feature_maps.png"] = (4 * 124 + 4, 4 * 124 + 4),
-            ["samples.png"] = (5 * 100 + 4, 2 * 100 + 4),
+            ["samples.png"] = (5 * 100 + 4, 4 * 100 + 4), // True/False x Parasitized/Uninfected rows
         };
         foreach (var (name, (w, h)) in expected)
         {
@@ -92,6 +92,31 @@ public sealed class TrainOnSampleTests : IClassFixture<TrainOnSampleTests.Traine
         }
         Assert.StartsWith("path,probability_parasitized,label,error\n", Predictor.ToCsv(results));
         Assert.StartsWith("path,probability_parasitized,label\n", Predictor.ToCsv(results.Where(r => r.Error is null).ToList()));
+    }
+
+    [Fact]
+    public void Safetensors_export_holds_the_best_weights_under_pytorch_names()
+    {
+        // Independent reader of the format: u64 LE header length, JSON header, raw little-endian data.
+        byte[] file = File.ReadAllBytes(_trained.Run.File("weights/best.safetensors"));
+        long headerLength = BitConverter.ToInt64(file, 0);
+        Assert.Equal(0, headerLength % 8);
+        using var header = System.Text.Json.JsonDocument.Parse(file.AsMemory(8, (int)headerLength));
+        var spec = MalariaLab.Specs.SpecLoader.LoadFile(_trained.Run.File("spec.yaml"));
+        using var model = MalariaLab.Models.ModelRegistry.Create(spec.Model, spec.Preprocess.Size);
+        WeightsFile.Load(model, _trained.Run.File("weights/best.bin"));
+        var state = model.state_dict();
+        Assert.Equal(state.Keys.Order(), header.RootElement.EnumerateObject().Select(p => p.Name).Where(n => n != "__metadata__").Order());
+        foreach (var (name, tensor) in state)
+        {
+            var entry = header.RootElement.GetProperty(name);
+            Assert.Equal(tensor.shape, entry.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray());
+            var offsets = entry.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
+            var data = file.AsSpan((int)(8 + headerLength + offsets[0]), (int)(offsets[1] - offsets[0]));
+            Assert.True(data.SequenceEqual(tensor.contiguous().bytes), name);
+        }
+        Assert.Equal(new long[] { 16, 3, 3, 3 }, header.RootElement.GetProperty("conv1.weight").GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()));
+        Assert.Equal("F32", header.RootElement.GetProperty("fc1.weight").GetProperty("dtype").GetString());
     }
 
     [Fact]
