@@ -73,6 +73,8 @@ foreach (var (name, stage, description) in new[]
     ("Evaluate", "evaluate", "Score a run (--run=FOLDER|latest): predictions, metrics, plots."),
     ("Publish", "publish", "Write the report and seal a run (--run=FOLDER|latest)."),
     ("Reproduce", "reproduce", "Retrain --run=FOLDER|latest from its spec, seed and threads; fail unless byte-identical."),
+    ("Compare", "compare", "Compare --runs=A,B,... side by side (spec diff, metric deltas, fingerprints, curves)."),
+    ("Sweep", "sweep", "Run every point of the spec's sweep (--parallel=N), or --emit=slurm|k8s job files."),
     ("Bench", "bench", "Images/s for prepare, training (batch 8/64/128) and inference, peak RSS; writes bench.json."),
     ("Predict", "predict", "Classify --input=IMAGE|FOLDER|ZIP with --run=FOLDER|latest; --output=CSV."),
 })

@@ -7,7 +7,7 @@ namespace MalariaLab.Cli;
 public sealed class CliArgs
 {
     public static readonly string[] Common = ["experiment", "dataset-source", "dataset-sha256", "mirror", "artifacts", "set", "force", "help"];
-    static readonly HashSet<string> Flags = ["force", "help", "require-same-data", "resume-latest"];
+    static readonly HashSet<string> Flags = ["force", "help", "require-same-data"];
 
     readonly Dictionary<string, List<string>> _values = [];
 

@@ -52,10 +52,18 @@ public static class Commands
             return 0;
         }),
         new Command("train", "Train, evaluate and publish a run (patient-kfold: every fold, then mean ± std).",
-            [new("fold", "patient-kfold: train only this fold")], (a, log) =>
+            [new("fold", "patient-kfold: train only this fold"), new("sweep-point", "train only point N of the spec's sweep (as a cluster array index)")], (a, log) =>
         {
             using var cancel = CtrlC(log);
-            var runs = CrossValidation.Run(a.Options(), a.Int("fold"), log, cancel.Token);
+            var options = a.Options();
+            if (a.Int("sweep-point") is { } n)
+            {
+                var points = Sweeps.SweepPlan.Expand(LoadSpec(a).Sweep);
+                if (n < 0 || n >= points.Count) throw new MalariaLabException($"--sweep-point={n}: the sweep has points 0..{points.Count - 1}");
+                options = Sweeps.SweepRunner.WithPoint(options, points[n]);
+                log.Info($"sweep point {n}: {points[n].Label}");
+            }
+            var runs = CrossValidation.Run(options, a.Int("fold"), log, cancel.Token);
             return runs.All(r => Runs.RunManifest.Read(r.Path).Status == Runs.RunStatus.Published) ? 0 : 3;
         }),
         new Command("evaluate", "Score a complete run: predictions, metrics, report text and plots.", [RunOption], (a, log) =>
@@ -91,6 +99,50 @@ public static class Commands
             string output = a.Get("output") ?? Path.Combine(new Workspace(options.Artifacts).Root, "bench", "bench.json");
             Bench.Benchmark.Write(result, output);
             log.Info($"bench: wrote {output}");
+            return 0;
+        }),
+        new Command("compare", "Compare runs side by side: spec differences, metrics with deltas, data/split fingerprints, curves.",
+            [new("runs", "comma-separated run folders, experiment names (their latest run) or 'latest'"), new("require-same-data", "fail unless every run saw the same data and split"),
+             new("output", "folder for comparison.md/.csv/.png (default <artifacts>/comparisons/<time>)")], (a, log) =>
+        {
+            var options = a.Options();
+            string runsRoot = new Workspace(options.Artifacts).Runs;
+            var runs = a.Require("runs", "seed-cnn,latest").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(r => Comparison.ComparedRun.Load(Runs.Publisher.Resolve(r, runsRoot, r == "latest" ? LoadSpec(a).Name : r))).ToList();
+            string folder = a.Get("output") ?? Path.Combine(new Workspace(options.Artifacts).Root, "comparisons", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
+            Console.WriteLine(Comparison.RunComparison.Write(runs, folder));
+            log.Info($"compare: wrote {folder}");
+            if (a.Flag("require-same-data") && !Comparison.RunComparison.SameData(runs))
+                throw new MalariaLabException("compare: --require-same-data: the runs did not see the same data and split (see the table above)");
+            return 0;
+        }),
+        new Command("sweep", "Run every point of the spec's sweep (locally, --parallel=N processes) or --emit=slurm|k8s cluster files.",
+            [new("parallel", "processes at once, cores divided between them (default 1)"), new("emit", "slurm or k8s: write job files instead of running"),
+             new("cpus", "cpus per point in emitted files (default 2)")], (a, log) =>
+        {
+            var options = a.Options();
+            if (a.Get("emit") is { } emit)
+            {
+                var spec = LoadSpec(a);
+                int points = Sweeps.SweepPlan.Expand(spec.Sweep).Count;
+                if (points == 0) throw new MalariaLabException($"{options.Experiment}: no 'sweep:' section");
+                string folder = Path.Combine(new Workspace(options.Artifacts).Root, "sweeps", spec.Name);
+                Directory.CreateDirectory(folder);
+                string file = emit switch
+                {
+                    "slurm" => Path.Combine(folder, "sweep.slurm"),
+                    "k8s" => Path.Combine(folder, "sweep-job.yaml"),
+                    _ => throw new MalariaLabException($"--emit={emit}: expected slurm or k8s"),
+                };
+                int cpus = a.Int("cpus") ?? 2;
+                AtomicFile.WriteAllText(file, emit == "slurm"
+                    ? Sweeps.SweepEmitter.Slurm(options.Experiment, points, options.Artifacts, cpus)
+                    : Sweeps.SweepEmitter.Kubernetes(options.Experiment, points, options.Artifacts, cpus));
+                log.Info($"sweep: wrote {file} ({points} points)");
+                return 0;
+            }
+            using var cancel = CtrlC(log);
+            Sweeps.SweepRunner.Run(options, a.Int("parallel") ?? 1, log, cancel.Token);
             return 0;
         }),
         new Command("spec", "Validate the spec (with overrides) and print it resolved, every key shown.", [], (a, log) =>

@@ -10,9 +10,9 @@ namespace MalariaLab.Pipeline;
 /// marked incomplete.</summary>
 public static class ExperimentRunner
 {
-    public static RunFolder TrainEvaluatePublish(ExperimentSpec spec, PipelineOptions options, ILog log, CancellationToken cancel = default, int? threads = null)
+    public static RunFolder TrainEvaluatePublish(ExperimentSpec spec, PipelineOptions options, ILog log, CancellationToken cancel = default, int? threads = null, bool reusePublished = true)
     {
-        var run = TrainStage.Run(spec, options, log, cancel, threads);
+        var run = TrainStage.Run(spec, options, log, cancel, threads, reusePublished);
         if (RunManifest.Read(run.Path).Status != RunStatus.Complete) return run;
         EvaluateStage.Run(run, options, log);
         Publisher.Publish(run, log);

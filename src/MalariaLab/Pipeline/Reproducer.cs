@@ -20,7 +20,7 @@ public static class Reproducer
         Publisher.Verify(original, before);
         var spec = SpecLoader.LoadFile(original.File("spec.yaml"));
         log.Info($"reproduce: retraining {original.Path} (seed {spec.Seed}, {before.Threads} threads)");
-        var copy = ExperimentRunner.TrainEvaluatePublish(spec, options with { DatasetSource = null, DatasetSha256 = null, Sets = [] }, log, threads: before.Threads);
+        var copy = ExperimentRunner.TrainEvaluatePublish(spec, options with { DatasetSource = null, DatasetSha256 = null, Sets = [] }, log, threads: before.Threads, reusePublished: false);
         var after = RunManifest.Read(copy.Path);
         var verdict = new Verdict(original, copy, Compare(before, after), Context(before, after));
         log.Info(verdict.Identical

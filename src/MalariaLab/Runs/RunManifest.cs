@@ -26,6 +26,8 @@ public sealed record RunManifest
     public string DatasetFingerprint { get; init; } = "";
     public string SplitHash { get; init; } = "";
     public string PreparedKey { get; init; } = "";
+    /// <summary>Hash of (spec, data, split, code commit, threads): a published run with the same key answers the same question.</summary>
+    public string TrainKey { get; init; } = "";
     public int Threads { get; init; }
     public bool MallocTuned { get; init; }
     public required EnvironmentInfo Environment { get; init; }

@@ -13,7 +13,7 @@ namespace MalariaLab.Training;
 /// The folder reads "running" until the end, then "complete", "incomplete" (Ctrl+C) or "failed".</summary>
 public static class TrainStage
 {
-    public static RunFolder Run(ExperimentSpec spec, PipelineOptions options, ILog log, CancellationToken cancel = default, int? threads = null)
+    public static RunFolder Run(ExperimentSpec spec, PipelineOptions options, ILog log, CancellationToken cancel = default, int? threads = null, bool reusePublished = true)
     {
         var pipeline = new DataPipeline(spec, options, log);
         var index = pipeline.Index();
@@ -24,6 +24,14 @@ public static class TrainStage
         threads ??= spec.Train.Threads == 0 ? Environment.ProcessorCount : spec.Train.Threads;
         set_num_threads(threads.Value);
         manual_seed(SeedSource.TorchSeed(spec.Seed, "torch"));
+
+        var environment = EnvironmentInfo.Capture();
+        string trainKey = Hashing.Sha256Hex($"train/v1\n{spec.Hash}\n{index.Fingerprint}\n{split.Hash}\n{environment.GitCommit}\n{threads}");
+        if (reusePublished && !options.Force && !environment.GitDirty && FindPublished(pipeline.Workspace.RunsOf(spec.Name), trainKey) is { } existing)
+        {
+            log.Info($"train: published run {existing.Path} already answers this spec (same spec, data, split, code and threads); skipped. --force trains again.");
+            return existing;
+        }
 
         var run = RunFolder.Create(pipeline.Workspace.RunsOf(spec.Name), DateTimeOffset.UtcNow);
         log.Info($"train: run folder {run.Path}");
@@ -42,7 +50,8 @@ public static class TrainStage
             PreparedKey = pipeline.PreparedKey(index),
             Threads = threads.Value,
             MallocTuned = MallocTuning.Applied,
-            Environment = EnvironmentInfo.Capture(),
+            Environment = environment,
+            TrainKey = trainKey,
             Started = DateTimeOffset.UtcNow,
         };
         manifest.Write(run.Path);
@@ -83,6 +92,22 @@ public static class TrainStage
             manifest.With(RunStatus.Failed, e.Message).Write(run.Path);
             throw;
         }
+    }
+
+    static RunFolder? FindPublished(string experimentRuns, string trainKey)
+    {
+        if (!Directory.Exists(experimentRuns)) return null;
+        foreach (var folder in Directory.GetDirectories(experimentRuns).Order(StringComparer.Ordinal).Reverse())
+        {
+            if (!File.Exists(Path.Combine(folder, RunManifest.FileName))) continue;
+            try
+            {
+                var manifest = RunManifest.Read(folder);
+                if (manifest.Status == RunStatus.Published && manifest.TrainKey == trainKey) return RunFolder.Open(folder);
+            }
+            catch (MalariaLabException) { /* an unreadable manifest answers nothing */ }
+        }
+        return null;
     }
 
     /// <summary>weights/last.safetensors and weights/best.safetensors for PyTorch users (names as in README).</summary>
