@@ -36,9 +36,11 @@ public static class SafeZipExtractor
     static void ExtractInto(string zipPath, string root, ZipLimits limits, ILog? log)
     {
         ZipArchive archive;
+        IReadOnlyList<ZipArchiveEntry> entries;
         try
         {
             archive = ZipFile.OpenRead(zipPath);
+            entries = archive.Entries; // reads the central directory: a corrupt one fails here
         }
         catch (InvalidDataException e)
         {
@@ -46,12 +48,12 @@ public static class SafeZipExtractor
         }
         using (archive)
         {
-            if (archive.Entries.Count > limits.MaxEntries)
-                throw new MalariaLabException($"{zipPath}: {archive.Entries.Count} entries, more than the limit of {limits.MaxEntries} (zip bomb?)");
+            if (entries.Count > limits.MaxEntries)
+                throw new MalariaLabException($"{zipPath}: {entries.Count} entries, more than the limit of {limits.MaxEntries} (zip bomb?)");
             string rootWithSlash = Path.GetFullPath(root) + Path.DirectorySeparatorChar;
             long total = 0;
             var buffer = new byte[1 << 16];
-            foreach (var entry in archive.Entries)
+            foreach (var entry in entries)
             {
                 string name = entry.FullName;
                 CheckName(zipPath, name, entry);
@@ -88,7 +90,7 @@ public static class SafeZipExtractor
                     throw new MalariaLabException($"{zipPath}: entry '{name}' is corrupt ({e.Message})", e);
                 }
             }
-            log?.Info($"extract: {archive.Entries.Count} entries, {total:N0} bytes");
+            log?.Info($"extract: {entries.Count} entries, {total:N0} bytes");
         }
     }
 

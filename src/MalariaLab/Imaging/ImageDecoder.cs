@@ -14,6 +14,14 @@ public static class ImageDecoder
     /// <summary>Larger images are refused from their header, before any pixel memory is allocated.</summary>
     public const int MaxSide = 10_000;
 
+    static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    static readonly byte[] IendChunk = [0, 0, 0, 0, (byte)'I', (byte)'E', (byte)'N', (byte)'D', 0xAE, 0x42, 0x60, 0x82];
+
+    static bool IsPng(byte[] bytes) => bytes.AsSpan().StartsWith(PngSignature);
+
+    // ImageSharp decodes a PNG cut short without complaint (missing rows become black); the IEND check catches it.
+    static bool EndsWithIend(byte[] bytes) => bytes.AsSpan().EndsWith(IendChunk);
+
     public static RgbImage Decode(byte[] bytes, string name)
     {
         if (bytes.Length == 0) throw new MalariaLabException($"{name}: empty file (0 bytes), expected an image");
@@ -21,6 +29,8 @@ public static class ImageDecoder
         {
             var info = Image.Identify(bytes)
                 ?? throw new MalariaLabException($"{name}: not a recognised image format (PNG, JPEG, BMP, GIF, TGA)");
+            if (IsPng(bytes) && !EndsWithIend(bytes))
+                throw new MalariaLabException($"{name}: truncated PNG (it does not end with an IEND chunk)");
             if (info.Width > MaxSide || info.Height > MaxSide)
                 throw new MalariaLabException($"{name}: declares {info.Width}x{info.Height} pixels, more than the {MaxSide}x{MaxSide} limit; refused before decoding");
             using var image = Image.Load<Rgb24>(bytes);
