@@ -40,7 +40,11 @@ public static class DatasetIndexer
         var skippedOrdered = skipped.OrderBy(s => s.Path, StringComparer.Ordinal).ToList();
         foreach (var label in Labels.All)
             if (!ordered.Any(r => r.Class == label))
-                throw new MalariaLabException($"{Path.Combine(root, label)}: no readable images in class folder '{label}'");
+            {
+                int excluded = skippedOrdered.Count(s => s.Path.StartsWith(label + "/") && s.Reason.StartsWith("excluded"));
+                throw new MalariaLabException($"{Path.Combine(root, label)}: no readable images in class folder '{label}'" +
+                    (excluded > 0 ? $" ({excluded} excluded by the corrections policy)" : ""));
+            }
         Report(ordered, skippedOrdered, corrections, lists, patients, log);
         return new IndexResult(ordered, skippedOrdered, root);
     }

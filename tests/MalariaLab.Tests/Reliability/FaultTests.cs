@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using MalariaLab.Common;
+using MalariaLab.Runs;
+using MalariaLab.Tests.Support;
+
+namespace MalariaLab.Tests.Reliability;
+
+/// <summary>Crashes and concurrency: nothing half-written looks complete, and a rerun completes.</summary>
+public class FaultTests
+{
+    [Fact]
+    public void Concurrent_runs_never_share_a_run_folder()
+    {
+        using var temp = new TempFolder();
+        var now = DateTimeOffset.UtcNow;
+        var folders = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 16, _ => folders.Add(RunFolder.Create(temp.Path, now).Path));
+        Assert.Equal(16, folders.Distinct().Count());
+        Assert.Equal(folders.Order(StringComparer.Ordinal), Directory.GetDirectories(temp.Path).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Atomic_write_leaves_the_old_file_when_the_writer_fails()
+    {
+        using var temp = new TempFolder();
+        string path = temp.File("manifest.json");
+        AtomicFile.WriteAllText(path, "old");
+        Assert.Throws<InvalidOperationException>(() => AtomicFile.Write(path, s => { s.Write("half"u8); throw new InvalidOperationException("crash"); }));
+        Assert.Equal("old", File.ReadAllText(path));
+        Assert.Single(Directory.GetFiles(temp.Path));
+    }
+
+    [Fact]
+    public void Corrupt_prepared_cache_is_detected_and_rebuilt()
+    {
+        using var temp = new TempFolder();
+        var images = new MalariaLab.Prepare.PreparedImages(2, 4, Enumerable.Range(0, 96).Select(i => (byte)i).ToArray());
+        string path = temp.File("p.u8");
+        MalariaLab.Prepare.PreparedFile.Write(path, images);
+        Assert.NotNull(MalariaLab.Prepare.PreparedFile.TryRead(path, 2, 4, out _));
+        var bytes = File.ReadAllBytes(path);
+        bytes[30] ^= 1;
+        File.WriteAllBytes(path, bytes);
+        Assert.Null(MalariaLab.Prepare.PreparedFile.TryRead(path, 2, 4, out var corrupt));
+        Assert.Contains("fails its SHA-256 check", corrupt);
+        File.WriteAllBytes(path, bytes[..50]);
+        Assert.Null(MalariaLab.Prepare.PreparedFile.TryRead(path, 2, 4, out var truncated));
+        Assert.Contains("truncated", truncated);
+    }
+
+    [Fact]
+    public void Kill_9_during_training_leaves_a_run_marked_running_and_a_rerun_completes()
+    {
+        using var temp = new TempFolder();
+        string[] args = ["train", $"--dataset-source={TestPaths.SampleZip}", $"--mirror={TestPaths.SharedData}", $"--artifacts={temp.Path}",
+            "--set=train.epochs=2", "--set=train.batch_size=32", "--set=train.threads=1"];
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = TestPaths.RepoRoot, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(TestPaths.CliDll);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using (var process = Process.Start(start)!)
+        {
+            string? line;
+            while ((line = process.StandardOutput.ReadLine()) is not null && !line.StartsWith("train: 2771 training")) { }
+            Thread.Sleep(1500); // inside the first epoch
+            process.Kill(entireProcessTree: true); // SIGKILL: no cleanup code runs
+            process.WaitForExit();
+        }
+        string killed = Directory.GetDirectories(temp.File("runs/seed-cnn")).Single();
+        var manifest = RunManifest.Read(killed);
+        Assert.Equal(RunStatus.Running, manifest.Status);   // never "complete" or "published"
+        Assert.False(File.Exists(Path.Combine(killed, "weights", "best.bin")));
+        Assert.Empty(Directory.GetFiles(killed, "*.tmp", SearchOption.AllDirectories));
+
+        var (exit, output) = CliProcess.Run(TestPaths.RepoRoot, args);
+        Assert.True(exit == 0, output);
+        var rerun = Directory.GetDirectories(temp.File("runs/seed-cnn")).Single(d => d != killed);
+        Assert.Equal(RunStatus.Published, RunManifest.Read(rerun).Status);
+    }
+
+    [Fact]
+    public void Kill_9_during_extract_leaves_no_data_folder_and_a_rerun_completes()
+    {
+        using var temp = new TempFolder();
+        string[] args = ["extract", $"--dataset-source={TestPaths.SampleZip}", $"--artifacts={temp.Path}"];
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = TestPaths.RepoRoot, RedirectStandardOutput = true };
+        start.ArgumentList.Add(TestPaths.CliDll);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using (var process = Process.Start(start)!)
+        {
+            // Wait until the extraction temp folder appears, then kill.
+            var clock = Stopwatch.StartNew();
+            while (clock.Elapsed < TimeSpan.FromSeconds(30) &&
+                   !(Directory.Exists(temp.File("data")) && Directory.GetDirectories(temp.File("data")).Any(d => Path.GetFileName(d).StartsWith('.'))))
+                Thread.Sleep(10);
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+        Assert.DoesNotContain(Directory.GetDirectories(temp.File("data")), d => !Path.GetFileName(d).StartsWith('.')); // only the temp folder
+        var (exit, output) = CliProcess.Run(TestPaths.RepoRoot, args);
+        Assert.True(exit == 0, output);
+        string data = Directory.GetDirectories(temp.File("data")).Single(d => !Path.GetFileName(d).StartsWith('.'));
+        Assert.Equal(3705, Directory.GetFiles(data, "*", SearchOption.AllDirectories).Length);
+    }
+}
