@@ -93,7 +93,9 @@ public static class RunComparison
         plot.SavePng(path, 900, 550);
     }
 
-    static string Format(double v) => Math.Abs(v) >= 100 ? v.ToString("F0", CultureInfo.InvariantCulture) : v.ToString("F4", CultureInfo.InvariantCulture);
+    /// <summary>Whole numbers (epochs) plain, large ones (images/s, seconds) to 1 decimal, ratios to 4.</summary>
+    static string Format(double v) => v == Math.Floor(v) && Math.Abs(v) < 1e9 ? v.ToString("F0", CultureInfo.InvariantCulture)
+        : Math.Abs(v) >= 10 ? v.ToString("F1", CultureInfo.InvariantCulture) : v.ToString("F4", CultureInfo.InvariantCulture);
 
     /// <summary>Writes comparison.md, comparison.csv and val_accuracy.png into <paramref name="folder"/>.</summary>
     public static string Write(IReadOnlyList<ComparedRun> runs, string folder)

@@ -14,7 +14,7 @@ public sealed class SeedCnn : nn.Module<Tensor, Tensor>, ILayeredModel
     readonly Conv2d conv1, conv2, conv3, conv4;
     readonly BatchNorm2d bn1, bn2, bn3, bn4;
     readonly MaxPool2d pool;
-    readonly Dropout conv_dropout, dense_dropout;
+    readonly FastDropout conv_dropout, dense_dropout;
     readonly Linear fc1, fc2;
 
     public SeedCnn(int size, double convDropout, int denseUnits, double denseDropout) : base("seed-cnn")
@@ -29,8 +29,8 @@ public sealed class SeedCnn : nn.Module<Tensor, Tensor>, ILayeredModel
         bn3 = nn.BatchNorm2d(Filters[2], eps: 1e-3, momentum: 0.01);
         bn4 = nn.BatchNorm2d(Filters[3], eps: 1e-3, momentum: 0.01);
         pool = nn.MaxPool2d(2);
-        conv_dropout = nn.Dropout(convDropout);
-        dense_dropout = nn.Dropout(denseDropout);
+        conv_dropout = new FastDropout(convDropout);
+        dense_dropout = new FastDropout(denseDropout);
         int side = size / 16;
         fc1 = nn.Linear(Filters[3] * side * side, denseUnits);
         fc2 = nn.Linear(denseUnits, 1);
