@@ -41,15 +41,24 @@ public static class PreparedFile
         long expectedLength = HeaderBytes + (long)expectedCount * expectedSize * expectedSize * 3 + 32;
         long length = new FileInfo(path).Length;
         if (length != expectedLength) { problem = $"{path} is {length} bytes, expected {expectedLength} (truncated?)"; return null; }
-        var bytes = File.ReadAllBytes(path);
-        var header = bytes.AsSpan(0, HeaderBytes);
-        if (!header[..8].SequenceEqual(Magic)
-            || BinaryPrimitives.ReadInt32LittleEndian(header[8..]) != expectedCount
-            || BinaryPrimitives.ReadInt32LittleEndian(header[12..]) != expectedSize)
+        // Read the pixels straight into their final array (no whole-file buffer, no slice copy): the full set is
+        // 190 MB, and peak memory matters.
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+        var header = new byte[HeaderBytes];
+        stream.ReadExactly(header);
+        if (!header.AsSpan(0, 8).SequenceEqual(Magic)
+            || BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(8)) != expectedCount
+            || BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(12)) != expectedSize)
         { problem = $"{path} has another header than expected"; return null; }
-        var body = bytes.AsSpan(0, bytes.Length - 32);
-        if (!SHA256.HashData(body).AsSpan().SequenceEqual(bytes.AsSpan(bytes.Length - 32)))
+        var pixels = new byte[length - HeaderBytes - 32];
+        stream.ReadExactly(pixels);
+        var stored = new byte[32];
+        stream.ReadExactly(stored);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(header);
+        sha.AppendData(pixels);
+        if (!sha.GetHashAndReset().AsSpan().SequenceEqual(stored))
         { problem = $"{path} fails its SHA-256 check (corrupt)"; return null; }
-        return new PreparedImages(expectedCount, expectedSize, bytes[HeaderBytes..^32]);
+        return new PreparedImages(expectedCount, expectedSize, pixels);
     }
 }
