@@ -102,13 +102,13 @@ public static class Commands
             return 0;
         }),
         new Command("compare", "Compare runs side by side: spec differences, metrics with deltas, data/split fingerprints, curves.",
-            [new("runs", "comma-separated run folders, experiment names (their latest run) or 'latest'"), new("require-same-data", "fail unless every run saw the same data and split"),
+            [new("runs", "comma-separated run folders, experiment names (their latest run), 'latest', or NAME/* (every published run)"), new("require-same-data", "fail unless every run saw the same data and split"),
              new("output", "folder for comparison.md/.csv/.png (default <artifacts>/comparisons/<time>)")], (a, log) =>
         {
             var options = a.Options();
             string runsRoot = new Workspace(options.Artifacts).Runs;
-            var runs = a.Require("runs", "seed-cnn,latest").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(r => Comparison.ComparedRun.Load(Runs.Publisher.Resolve(r, runsRoot, r == "latest" ? LoadSpec(a).Name : r))).ToList();
+            var references = a.Require("runs", "seed-cnn,latest").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var runs = Comparison.RunComparison.Resolve(references, runsRoot, references.Contains("latest") ? LoadSpec(a).Name : "");
             string folder = a.Get("output") ?? Path.Combine(new Workspace(options.Artifacts).Root, "comparisons", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
             Console.WriteLine(Comparison.RunComparison.Write(runs, folder));
             log.Info($"compare: wrote {folder}");

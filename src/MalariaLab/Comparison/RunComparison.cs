@@ -39,6 +39,27 @@ public static class RunComparison
         ("images_per_second", r => r.Manifest.ImagesPerSecond), ("seconds", r => r.Seconds),
     ];
 
+    /// <summary>Each reference → runs: a run folder, 'latest', an experiment name (its latest published run), or
+    /// "name/*" for every published run of that experiment (e.g. gathering a cluster sweep).</summary>
+    public static List<ComparedRun> Resolve(IEnumerable<string> references, string runsRoot, string defaultExperiment)
+    {
+        var runs = new List<ComparedRun>();
+        foreach (var reference in references)
+        {
+            if (reference.EndsWith("/*", StringComparison.Ordinal))
+            {
+                string folder = Path.Combine(runsRoot, reference[..^2]);
+                if (!Directory.Exists(folder)) throw new MalariaLabException($"--runs: no runs of experiment '{reference[..^2]}' under {runsRoot}");
+                runs.AddRange(Directory.GetDirectories(folder).Order(StringComparer.Ordinal)
+                    .Where(d => File.Exists(Path.Combine(d, RunManifest.FileName)) && RunManifest.Read(d).Status == RunStatus.Published)
+                    .Select(d => ComparedRun.Load(RunFolder.Open(d))));
+            }
+            else runs.Add(ComparedRun.Load(Publisher.Resolve(reference, runsRoot, reference == "latest" ? defaultExperiment : reference)));
+        }
+        if (runs.Count == 0) throw new MalariaLabException("--runs: no published runs found to compare");
+        return runs;
+    }
+
     /// <summary>Spec keys whose values are not all equal, with each run's value.</summary>
     public static List<(string Key, string[] Values)> SpecDifferences(IReadOnlyList<ComparedRun> runs) =>
         runs[0].Spec.Keys
