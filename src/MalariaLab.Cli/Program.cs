@@ -31,3 +31,10 @@ catch (MalariaLabException e)
     Console.Error.WriteLine($"error: {e.Message}");
     return 1;
 }
+catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+{
+    // Disk full, permissions, a file vanishing: the OS message names the path; writes are atomic, so nothing is half-written.
+    Console.Out.Flush();
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}

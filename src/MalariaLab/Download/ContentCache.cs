@@ -20,8 +20,15 @@ public sealed class ContentCache(string root)
     {
         string target = PathFor(sha256, fileName);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        if (File.Exists(target)) { File.Delete(tempFile); return target; }
-        File.Move(tempFile, target);
+        try
+        {
+            File.Move(tempFile, target);
+        }
+        catch (IOException) when (File.Exists(target))
+        {
+            // Same content arrived from a concurrent run: keep the existing entry.
+        }
+        if (File.Exists(tempFile)) File.Delete(tempFile);
         return target;
     }
 }

@@ -25,7 +25,15 @@ public static class SafeZipExtractor
         {
             Directory.CreateDirectory(temp);
             ExtractInto(zipPath, temp, limits, log);
-            Directory.Move(temp, target);
+            try
+            {
+                Directory.Move(temp, target);
+            }
+            catch (IOException) when (Directory.Exists(target))
+            {
+                // Another process extracted the same zip meanwhile; its complete copy wins, ours is discarded.
+                log?.Info($"extract: {target} appeared meanwhile (another run), using it");
+            }
         }
         finally
         {

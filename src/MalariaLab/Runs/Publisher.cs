@@ -16,6 +16,7 @@ public static class Publisher
         if (manifest.Status == RunStatus.Published)
         {
             Verify(run, manifest);
+            Seal(run, manifest.Experiment); // completes a publish that was killed after the manifest was sealed
             log.Info($"publish: {run.Path} is already published; nothing changed");
             return;
         }
@@ -27,10 +28,19 @@ public static class Publisher
         AtomicFile.WriteAllText(run.File("report.html"), ReportWriter.Html(markdown));
         var sealedManifest = manifest with { Status = RunStatus.Published, Files = run.HashFiles() };
         sealedManifest.Write(run.Path);
+        Seal(run, manifest.Experiment);
+        log.Info($"publish: sealed {sealedManifest.Files.Count} files in {run.Path}; runs/{manifest.Experiment}/latest → {run.Id}");
+    }
+
+    /// <summary>Makes the files read-only and moves the experiment's latest pointer to this run unless it already
+    /// names a newer one (ids sort by time). Safe to repeat.</summary>
+    static void Seal(RunFolder run, string experiment)
+    {
         foreach (var file in Directory.EnumerateFiles(run.Path, "*", SearchOption.AllDirectories))
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        AtomicFile.WriteAllText(Path.Combine(Path.GetDirectoryName(run.Path)!, "latest"), run.Id + "\n");
-        log.Info($"publish: sealed {sealedManifest.Files.Count} files in {run.Path}; runs/{manifest.Experiment}/latest → {run.Id}");
+        string pointer = Path.Combine(Path.GetDirectoryName(run.Path)!, "latest");
+        string? current = File.Exists(pointer) ? File.ReadAllText(pointer).Trim() : null;
+        if (current is null || string.CompareOrdinal(current, run.Id) < 0) AtomicFile.WriteAllText(pointer, run.Id + "\n");
     }
 
     /// <summary>Checks a published run against its manifest; names the first file that differs.</summary>

@@ -101,4 +101,58 @@ public class FaultTests
         string data = Directory.GetDirectories(temp.File("data")).Single(d => !Path.GetFileName(d).StartsWith('.'));
         Assert.Equal(3705, Directory.GetFiles(data, "*", SearchOption.AllDirectories).Length);
     }
+
+    [Fact]
+    public void Concurrent_extractions_of_the_same_zip_both_succeed()
+    {
+        using var temp = new TempFolder();
+        string zip = temp.File("a.zip");
+        using (var archive = System.IO.Compression.ZipFile.Open(zip, System.IO.Compression.ZipArchiveMode.Create))
+            for (int i = 0; i < 200; i++)
+            {
+                using var s = archive.CreateEntry($"cell_images/Parasitized/c{i}.png").Open();
+                s.Write(new byte[2000]);
+            }
+        Parallel.For(0, 4, _ => MalariaLab.Extract.SafeZipExtractor.Extract(zip, temp.File("data/x")));
+        Assert.Equal(200, Directory.GetFiles(temp.File("data/x"), "*", SearchOption.AllDirectories).Length);
+        Assert.Single(Directory.GetDirectories(temp.File("data")));
+    }
+
+    [Fact]
+    public void Full_disk_gives_a_clear_error_and_leaves_no_partial_files()
+    {
+        using var temp = new TempFolder();
+        string disk = temp.File("disk");
+        Directory.CreateDirectory(disk);
+        if (!OperatingSystem.IsLinux() || !TryMountTmpfs(disk, "4m")) return; // needs root; the behaviour is still covered by AtomicFile tests
+        try
+        {
+            var (exit, output) = CliProcess.Run(TestPaths.RepoRoot, "download", $"--dataset-source={TestPaths.SampleZip}", $"--artifacts={disk}");
+            Assert.Equal(1, exit);
+            Assert.Contains("error: No space left on device", output);
+            Assert.Empty(Directory.GetFiles(disk, "*", SearchOption.AllDirectories)); // no temp, no half cache entry
+        }
+        finally
+        {
+            Run("umount", disk);
+        }
+    }
+
+    static bool TryMountTmpfs(string path, string size) => Run("mount", "-t", "tmpfs", "-o", $"size={size}", "tmpfs", path) == 0;
+
+    static int Run(string file, params string[] args)
+    {
+        try
+        {
+            var start = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true };
+            foreach (var a in args) start.ArgumentList.Add(a);
+            using var process = Process.Start(start)!;
+            process.WaitForExit();
+            return process.ExitCode;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return -1;
+        }
+    }
 }
