@@ -32,12 +32,15 @@ public static class Benchmark
 
         // Prepare: decode + resize (cold), then reload of the verified cache file.
         double cold = Median(repeats, () => Rate(index.Rows.Count, () => PrepareStage.Build(index.Rows, index.DataRoot, spec.Preprocess, new CapturingLog())));
+        Collect(); // the repeated cold builds leave garbage that would otherwise count as the pipeline's peak RSS
         var prepared = pipeline.Prepare(index);
         string cachePath = pipeline.Workspace.PreparedFile(pipeline.PreparedKey(index));
         double cachedSeconds = Median(repeats, () => Seconds(() => PreparedFile.TryRead(cachePath, index.Rows.Count, spec.Preprocess.Size, out _)));
         log.Info($"bench: prepare cold {cold:F0} images/s, from cache {index.Rows.Count / cachedSeconds:F0} images/s ({cachedSeconds:F3} s)");
 
         using var data = new TrainingData(prepared, index.Rows, split.Rows, spec.Preprocess.Scale);
+        prepared = null; // the native tensor holds the pixels now
+        Collect();
         var train = new Dictionary<string, double>();
         foreach (int batch in new[] { spec.Train.BatchSize, 64, 128 }.Distinct())
         {
@@ -74,6 +77,13 @@ public static class Benchmark
 
     public static void Write(BenchResult result, string path) =>
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(result, RunManifest.Json) + "\n");
+
+    static void Collect()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+    }
 
     static double Seconds(Action action)
     {
