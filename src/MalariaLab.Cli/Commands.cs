@@ -48,7 +48,7 @@ public static class Commands
         new Command("prepare", "Decode and resize every indexed image into the prepared cache.", [], (a, log) =>
         {
             var data = Data(a, log);
-            data.Prepare(data.Index());
+            data.PrepareImages(data.Index());
             return 0;
         }),
         new Command("train", "Train, evaluate and publish a run (patient-kfold: every fold, then mean ± std).",
@@ -90,11 +90,7 @@ public static class Commands
         new Command("bench", "Measure prepare, training and inference images/s and peak RSS; write bench.json.",
             [new("repeats", "repeats per measurement (median reported; default 3)"), new("output", "bench.json path (default <artifacts>/bench/bench.json)")], (a, log) =>
         {
-            var options = a.Options();
-            // Default data: the shared NIH sample beside the checkout, when present.
-            const string sample = "../shared/data/nih-cell-images-sample.zip";
-            if (options.DatasetSource is null && File.Exists(sample))
-                options = options with { DatasetSource = Path.GetFullPath(sample), Mirror = options.Mirror ?? Path.GetFullPath("../shared/data") };
+            var options = Bench.Benchmark.WithDefaultData(a.Options());
             var result = Bench.Benchmark.Run(SpecLoader.LoadFile(options.Experiment, options.Overrides()), options, log, a.Int("repeats") ?? 3);
             string output = a.Get("output") ?? Path.Combine(new Workspace(options.Artifacts).Root, "bench", "bench.json");
             Bench.Benchmark.Write(result, output);
@@ -123,22 +119,8 @@ public static class Commands
             var options = a.Options();
             if (a.Get("emit") is { } emit)
             {
-                var spec = LoadSpec(a);
-                int points = Sweeps.SweepPlan.Expand(spec.Sweep).Count;
-                if (points == 0) throw new MalariaLabException($"{options.Experiment}: no 'sweep:' section");
-                string folder = Path.Combine(new Workspace(options.Artifacts).Root, "sweeps", spec.Name);
-                Directory.CreateDirectory(folder);
-                string file = emit switch
-                {
-                    "slurm" => Path.Combine(folder, "sweep.slurm"),
-                    "k8s" => Path.Combine(folder, "sweep-job.yaml"),
-                    _ => throw new MalariaLabException($"--emit={emit}: expected slurm or k8s"),
-                };
-                int cpus = a.Int("cpus") ?? 2;
-                AtomicFile.WriteAllText(file, emit == "slurm"
-                    ? Sweeps.SweepEmitter.Slurm(options.Experiment, points, options.Artifacts, cpus)
-                    : Sweeps.SweepEmitter.Kubernetes(options.Experiment, points, options.Artifacts, cpus));
-                log.Info($"sweep: wrote {file} ({points} points)");
+                string file = Sweeps.SweepEmitter.WriteFile(LoadSpec(a), options, emit, a.Int("cpus") ?? 2);
+                log.Info($"sweep: wrote {file}");
                 return 0;
             }
             using var cancel = CtrlC(log);

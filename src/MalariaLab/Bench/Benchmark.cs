@@ -33,7 +33,7 @@ public static class Benchmark
         // Prepare: decode + resize (cold), then reload of the verified cache file.
         double cold = Median(repeats, () => Rate(index.Rows.Count, () => PrepareStage.Build(index.Rows, index.DataRoot, spec.Preprocess, new CapturingLog())));
         Collect(); // the repeated cold builds leave garbage that would otherwise count as the pipeline's peak RSS
-        var prepared = pipeline.Prepare(index);
+        var prepared = pipeline.PrepareImages(index);
         string cachePath = pipeline.Workspace.PreparedFile(pipeline.PreparedKey(index));
         double cachedSeconds = Median(repeats, () => Seconds(() => PreparedFile.TryRead(cachePath, index.Rows.Count, spec.Preprocess.Size, out _)));
         log.Info($"bench: prepare cold {cold:F0} images/s, from cache {index.Rows.Count / cachedSeconds:F0} images/s ({cachedSeconds:F3} s)");
@@ -73,6 +73,16 @@ public static class Benchmark
             cold, index.Rows.Count / cachedSeconds, cachedSeconds, train, latency, inference, ProcessMemory.PeakRssBytes(), repeats);
         log.Info($"bench: peak RSS {result.PeakRssBytes / (1024.0 * 1024):F0} MiB, {threads} threads, malloc tuned: {MallocTuning.Applied}, CPU {result.CpuModel}");
         return result;
+    }
+
+    /// <summary>Without --dataset-source, Bench measures the shared NIH sample beside the checkout (when present).</summary>
+    public static PipelineOptions WithDefaultData(PipelineOptions options)
+    {
+        const string shared = "../shared/data";
+        string sample = Path.Combine(shared, "nih-cell-images-sample.zip");
+        return options.DatasetSource is null && File.Exists(sample)
+            ? options with { DatasetSource = Path.GetFullPath(sample), Mirror = options.Mirror ?? Path.GetFullPath(shared) }
+            : options;
     }
 
     public static void Write(BenchResult result, string path) =>

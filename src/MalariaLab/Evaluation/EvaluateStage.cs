@@ -30,7 +30,7 @@ public static class EvaluateStage
         if (index.Fingerprint != manifest.DatasetFingerprint)
             throw new MalariaLabException($"{run.Path}: the data now has fingerprint {index.Fingerprint}, the run was trained on {manifest.DatasetFingerprint}");
         var split = SplitFile.Read(run.File("split.csv"));
-        var prepared = pipeline.Prepare(index);
+        var prepared = pipeline.PrepareImages(index);
         using var data = new TrainingData(prepared, index.Rows, split, spec.Preprocess.Scale);
 
         string subset = spec.Evaluate.Subset == "auto" ? (data.Test.Length > 0 ? Subsets.Test : Subsets.Validation) : spec.Evaluate.Subset;

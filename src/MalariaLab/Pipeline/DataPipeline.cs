@@ -3,6 +3,7 @@ using MalariaLab.Common;
 using MalariaLab.Download;
 using MalariaLab.Extract;
 using MalariaLab.Indexing;
+using MalariaLab.Prepare;
 using MalariaLab.Specs;
 using MalariaLab.Splitting;
 
@@ -112,10 +113,10 @@ public sealed class DataPipeline(ExperimentSpec spec, PipelineOptions options, I
     public SplitOutput Split() => Split(Index());
 
     /// <summary>Prepare: every indexed image decoded and resized, from the cache when it is intact.</summary>
-    public Prepare.PreparedImages Prepare(IndexOutput index) =>
-        global::MalariaLab.Prepare.PrepareStage.LoadOrBuild(_workspace.PreparedFile(PreparedKey(index)), index.Rows, index.DataRoot, spec.Preprocess, log, options.Force);
+    public PreparedImages PrepareImages(IndexOutput index) =>
+        PrepareStage.LoadOrBuild(_workspace.PreparedFile(PreparedKey(index)), index.Rows, index.DataRoot, spec.Preprocess, log, options.Force);
 
-    public string PreparedKey(IndexOutput index) => global::MalariaLab.Prepare.PrepareStage.Key(index.Fingerprint, spec.Preprocess);
+    public string PreparedKey(IndexOutput index) => PrepareStage.Key(index.Fingerprint, spec.Preprocess);
 
     public SplitOutput Split(IndexOutput index)
     {

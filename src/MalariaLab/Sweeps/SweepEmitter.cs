@@ -6,6 +6,24 @@ namespace MalariaLab.Sweeps;
 /// sweep point N through build.sh against a shared artifacts folder.</summary>
 public static class SweepEmitter
 {
+    /// <summary>Writes &lt;artifacts&gt;/sweeps/&lt;name&gt;/sweep.slurm or sweep-job.yaml for every point of the spec's sweep.</summary>
+    public static string WriteFile(Specs.ExperimentSpec spec, Pipeline.PipelineOptions options, string kind, int cpus)
+    {
+        int points = SweepPlan.Expand(spec.Sweep).Count;
+        if (points == 0) throw new Common.MalariaLabException($"{options.Experiment}: no 'sweep:' section");
+        string folder = Path.Combine(new Pipeline.Workspace(options.Artifacts).Root, "sweeps", spec.Name);
+        Directory.CreateDirectory(folder);
+        var (file, text) = kind switch
+        {
+            "slurm" => ("sweep.slurm", Slurm(options.Experiment, points, options.Artifacts, cpus)),
+            "k8s" => ("sweep-job.yaml", Kubernetes(options.Experiment, points, options.Artifacts, cpus)),
+            _ => throw new Common.MalariaLabException($"--emit={kind}: expected slurm or k8s"),
+        };
+        string path = Path.Combine(folder, file);
+        Common.AtomicFile.WriteAllText(path, text);
+        return path;
+    }
+
     public static string Slurm(string experiment, int points, string artifacts, int cpus)
     {
         var text = new StringBuilder();

@@ -18,7 +18,7 @@ public static class TrainStage
         var pipeline = new DataPipeline(spec, options, log);
         var index = pipeline.Index();
         var split = pipeline.Split(index);
-        var prepared = pipeline.Prepare(index);
+        var prepared = pipeline.PrepareImages(index);
 
         // Reproduce pins the original run's count; otherwise the spec's (0 = all cores).
         threads ??= spec.Train.Threads == 0 ? Environment.ProcessorCount : spec.Train.Threads;
