@@ -155,4 +155,57 @@ public class FaultTests
             return -1;
         }
     }
+
+    [Fact]
+    public void Kill_9_during_download_resumes_from_the_partial_file()
+    {
+        var payload = Enumerable.Range(0, 3_000_000).Select(i => (byte)(i * 7 % 253)).ToArray();
+        string sha = Hashing.Sha256Hex(payload);
+        using var server = new LocalHttpServer(payload) { Throttle = TimeSpan.FromMilliseconds(20) };
+        using var temp = new TempFolder();
+        string[] args = ["download", $"--dataset-source={server.Url}", $"--dataset-sha256={sha}", $"--artifacts={temp.Path}"];
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = TestPaths.RepoRoot, RedirectStandardOutput = true };
+        start.ArgumentList.Add(TestPaths.CliDll);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using (var process = Process.Start(start)!)
+        {
+            var clock = Stopwatch.StartNew();
+            string partial = temp.File("cache/partial");
+            while (clock.Elapsed < TimeSpan.FromSeconds(30) &&
+                   !(Directory.Exists(partial) && Directory.GetFiles(partial).Any(f => new FileInfo(f).Length > 500_000)))
+                Thread.Sleep(20);
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+        Assert.False(File.Exists(temp.File($"cache/{sha}/cell_images.zip"))); // nothing half-downloaded looks cached
+        server.Throttle = TimeSpan.Zero;
+        var (exit, output) = CliProcess.Run(TestPaths.RepoRoot, args);
+        Assert.True(exit == 0, output);
+        Assert.Contains("resuming at", output);
+        Assert.Equal(payload, File.ReadAllBytes(temp.File($"cache/{sha}/cell_images.zip")));
+    }
+
+    [Fact]
+    public void Kill_9_during_prepare_leaves_no_cache_that_passes_and_a_rerun_builds_it()
+    {
+        using var temp = new TempFolder();
+        string[] args = ["prepare", $"--dataset-source={TestPaths.SampleZip}", $"--mirror={TestPaths.SharedData}", $"--artifacts={temp.Path}"];
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = TestPaths.RepoRoot, RedirectStandardOutput = true };
+        start.ArgumentList.Add(TestPaths.CliDll);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using (var process = Process.Start(start)!)
+        {
+            string? line;
+            while ((line = process.StandardOutput.ReadLine()) is not null && !line.StartsWith("index: /")) { }
+            Thread.Sleep(300); // decoding images
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+        Assert.False(Directory.Exists(temp.File("prepared")) && Directory.GetFiles(temp.File("prepared"), "*.u8").Length > 0);
+        var (exit, output) = CliProcess.Run(TestPaths.RepoRoot, args);
+        Assert.True(exit == 0, output);
+        Assert.Contains("prepare: 3463 images at 48x48", output);
+        var rerun = CliProcess.Run(TestPaths.RepoRoot, args);
+        Assert.Contains("prepare: 3463 images from cache", rerun.Output);
+    }
 }

@@ -14,6 +14,8 @@ public sealed class LocalHttpServer : IDisposable
     public int? FailWithStatus { get; set; }
     public long? CutAfterBytes { get; set; }
     public bool SupportRanges { get; set; } = true;
+    /// <summary>Sends the body in 64 KiB pieces with this pause between them (a slow server).</summary>
+    public TimeSpan Throttle { get; set; } = TimeSpan.Zero;
     public string Url { get; }
 
     public LocalHttpServer(byte[] payload)
@@ -75,7 +77,11 @@ public sealed class LocalHttpServer : IDisposable
             response.Abort(); // drop the connection mid-body
             return;
         }
-        response.OutputStream.Write(_payload, (int)start, (int)(_payload.Length - start));
+        for (long at = start; at < _payload.Length; at += 65536)
+        {
+            response.OutputStream.Write(_payload, (int)at, (int)Math.Min(65536, _payload.Length - at));
+            if (Throttle > TimeSpan.Zero) { response.OutputStream.Flush(); Thread.Sleep(Throttle); }
+        }
         response.Close();
     }
 
