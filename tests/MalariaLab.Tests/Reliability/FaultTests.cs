@@ -54,10 +54,7 @@ public class FaultTests
         using var temp = new TempFolder();
         string[] args = ["train", $"--dataset-source={TestPaths.SampleZip}", $"--mirror={TestPaths.SharedData}", $"--artifacts={temp.Path}",
             "--set=train.epochs=2", "--set=train.batch_size=32", "--set=train.threads=1"];
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = TestPaths.RepoRoot, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(TestPaths.CliDll);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using (var process = Process.Start(start)!)
+        using (var process = CliProcess.Start(args))
         {
             string? line;
             while ((line = process.StandardOutput.ReadLine()) is not null && !line.StartsWith("train: 2771 training")) { }
@@ -82,10 +79,7 @@ public class FaultTests
     {
         using var temp = new TempFolder();
         string[] args = ["extract", $"--dataset-source={TestPaths.SampleZip}", $"--artifacts={temp.Path}"];
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = TestPaths.RepoRoot, RedirectStandardOutput = true };
-        start.ArgumentList.Add(TestPaths.CliDll);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using (var process = Process.Start(start)!)
+        using (var process = CliProcess.Start(args))
         {
             // Wait until the extraction temp folder appears, then kill.
             var clock = Stopwatch.StartNew();
@@ -164,10 +158,7 @@ public class FaultTests
         using var server = new LocalHttpServer(payload) { Throttle = TimeSpan.FromMilliseconds(20) };
         using var temp = new TempFolder();
         string[] args = ["download", $"--dataset-source={server.Url}", $"--dataset-sha256={sha}", $"--artifacts={temp.Path}"];
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = TestPaths.RepoRoot, RedirectStandardOutput = true };
-        start.ArgumentList.Add(TestPaths.CliDll);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using (var process = Process.Start(start)!)
+        using (var process = CliProcess.Start(args))
         {
             var clock = Stopwatch.StartNew();
             string partial = temp.File("cache/partial");
@@ -190,10 +181,7 @@ public class FaultTests
     {
         using var temp = new TempFolder();
         string[] args = ["prepare", $"--dataset-source={TestPaths.SampleZip}", $"--mirror={TestPaths.SharedData}", $"--artifacts={temp.Path}"];
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = TestPaths.RepoRoot, RedirectStandardOutput = true };
-        start.ArgumentList.Add(TestPaths.CliDll);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        using (var process = Process.Start(start)!)
+        using (var process = CliProcess.Start(args))
         {
             string? line;
             while ((line = process.StandardOutput.ReadLine()) is not null && !line.StartsWith("index: /")) { }
