@@ -11,7 +11,8 @@ public static class Plots
     public static void TrainingCurves(IReadOnlyList<EpochMetrics> history, int bestEpoch, string lossPath, string accuracyPath)
     {
         double[] epochs = history.Select(h => (double)h.Epoch).ToArray();
-        void Curve(string path, string title, double[] train, double[] validation)
+        // Legends go where the curves are not: losses fall (upper right is empty), accuracies rise (lower right is).
+        void Curve(string path, string title, double[] train, double[] validation, Alignment legend)
         {
             var plot = new Plot();
             plot.Add.Scatter(epochs, train).LegendText = "train";
@@ -19,11 +20,11 @@ public static class Plots
             if (bestEpoch > 0) plot.Add.VerticalLine(bestEpoch, 1, Colors.Gray, LinePattern.Dashed).LegendText = $"best epoch {bestEpoch}";
             plot.Title(title);
             plot.XLabel("epoch");
-            plot.ShowLegend();
+            plot.ShowLegend(legend);
             plot.SavePng(path, Width, Height);
         }
-        Curve(lossPath, "Loss", history.Select(h => h.Loss).ToArray(), history.Select(h => h.ValLoss).ToArray());
-        Curve(accuracyPath, "Accuracy", history.Select(h => h.Accuracy).ToArray(), history.Select(h => h.ValAccuracy).ToArray());
+        Curve(lossPath, "Loss", history.Select(h => h.Loss).ToArray(), history.Select(h => h.ValLoss).ToArray(), Alignment.UpperRight);
+        Curve(accuracyPath, "Accuracy", history.Select(h => h.Accuracy).ToArray(), history.Select(h => h.ValAccuracy).ToArray(), Alignment.LowerRight);
     }
 
     /// <summary>Rows: actual, columns: predicted; labelled Malaria / Healthy as in the notebook.</summary>
@@ -59,7 +60,7 @@ public static class Plots
         plot.Title("ROC curve");
         plot.XLabel("false positive rate (1 - specificity)");
         plot.YLabel("true positive rate (sensitivity)");
-        plot.ShowLegend();
+        plot.ShowLegend(Alignment.LowerRight);
         plot.SavePng(path, Width, Height);
     }
 
@@ -70,7 +71,7 @@ public static class Plots
         plot.Title("Precision-recall curve (Parasitized)");
         plot.XLabel("recall");
         plot.YLabel("precision");
-        plot.ShowLegend();
+        plot.ShowLegend(Alignment.LowerLeft);
         plot.SavePng(path, Width, Height);
     }
 }
