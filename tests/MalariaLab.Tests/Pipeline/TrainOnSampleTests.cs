@@ -15,11 +15,14 @@ public sealed class TrainOnSampleTests : IClassFixture<TrainOnSampleTests.Traine
         public RunFolder Run { get; }
         public string Output { get; }
 
+        public string[] Arguments { get; }
+
         public TrainedRun()
         {
             // The seed spec with batch 16 / lr 5e-4 and 10 epochs without early stopping: under a minute on 2 cores.
-            var (exit, output) = CliProcess.Run(TestPaths.RepoRoot, "train", $"--dataset-source={TestPaths.SampleZip}", $"--mirror={TestPaths.SharedData}",
-                $"--artifacts={Path}", "--set=train.batch_size=16", "--set=train.lr=0.0005", "--set=train.epochs=10", "--set=train.early_stopping.monitor=none", "--set=train.threads=2");
+            Arguments = ["train", $"--dataset-source={TestPaths.SampleZip}", $"--mirror={TestPaths.SharedData}",
+                $"--artifacts={Path}", "--set=train.batch_size=16", "--set=train.lr=0.0005", "--set=train.epochs=10", "--set=train.early_stopping.monitor=none", "--set=train.threads=2"];
+            var (exit, output) = CliProcess.Run(TestPaths.RepoRoot, Arguments);
             Output = output;
             if (exit != 0) throw new InvalidOperationException("train failed:\n" + output);
             Run = RunFolder.Open(Directory.GetDirectories(File("runs/seed-cnn")).Single());
@@ -38,6 +41,17 @@ public sealed class TrainOnSampleTests : IClassFixture<TrainOnSampleTests.Traine
         Assert.True(manifest.BestValAccuracy > 0.90, $"best val accuracy {manifest.BestValAccuracy}");
         // The checkpoint is the best epoch by val_accuracy.
         Assert.Equal(history.MaxBy(h => h.ValAccuracy)!.Epoch, manifest.BestEpoch);
+    }
+
+    [Fact]
+    public void Training_again_with_unchanged_inputs_names_the_published_run_and_stops()
+    {
+        var manifest = RunManifest.Read(_trained.Run.Path);
+        if (manifest.Environment.GitDirty) return; // uncommitted code: the code version is unknown, so Train never skips
+        var (exit, output) = CliProcess.Run(TestPaths.RepoRoot, _trained.Arguments);
+        Assert.True(exit == 0, output);
+        Assert.Contains($"train: published run {_trained.Run.Path} already answers this spec", output);
+        Assert.Single(Directory.GetDirectories(_trained.File("runs/seed-cnn")));
     }
 
     [Fact]
