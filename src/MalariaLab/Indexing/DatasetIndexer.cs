@@ -26,7 +26,7 @@ public static class DatasetIndexer
         var rows = new ConcurrentBag<IndexRow>();
         var skipped = new ConcurrentBag<SkippedFile>();
         int done = 0;
-        var progress = new Download.ProgressMeter(log, "index", found.Count, unit: "images");
+        var progress = new ProgressMeter(log, "index", found.Count, unit: "images");
         Parallel.ForEach(found, file =>
         {
             var outcome = Inspect(root, file.Path, file.Class, corrections, lists, patients);

@@ -35,7 +35,7 @@ public static class PrepareStage
     {
         int imageBytes = spec.Size * spec.Size * 3;
         var pixels = new byte[rows.Count * imageBytes];
-        var progress = new Download.ProgressMeter(log, "prepare", rows.Count, unit: "images");
+        var progress = new ProgressMeter(log, "prepare", rows.Count, unit: "images");
         int done = 0;
         Parallel.For(0, rows.Count, i =>
         {

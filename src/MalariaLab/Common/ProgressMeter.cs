@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using MalariaLab.Common;
 
-namespace MalariaLab.Download;
+namespace MalariaLab.Common;
 
 /// <summary>Bytes done, rate and ETA: redrawn in place on a terminal, a plain line every few seconds otherwise.</summary>
 public sealed class ProgressMeter(ILog log, string label, long? total, TimeSpan? plainInterval = null, string? unit = null)
