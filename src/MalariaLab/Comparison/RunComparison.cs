@@ -33,8 +33,7 @@ public static class RunComparison
 {
     static readonly (string Name, Func<ComparedRun, double?> Get)[] Metrics =
     [
-        ("accuracy", r => r.Metrics?.Accuracy), ("roc_auc", r => r.Metrics?.RocAuc), ("average_precision", r => r.Metrics?.AveragePrecision),
-        ("sensitivity", r => r.Metrics?.Sensitivity), ("specificity", r => r.Metrics?.Specificity), ("matthews", r => r.Metrics?.Matthews),
+        .. EvaluationMetrics.Headline.Select(h => (h.Name, (Func<ComparedRun, double?>)(r => r.Metrics is null ? null : h.Get(r.Metrics)))),
         ("best_val_accuracy", r => r.Manifest.BestValAccuracy), ("epochs", r => r.Manifest.EpochsRun),
         ("images_per_second", r => r.Manifest.ImagesPerSecond), ("seconds", r => r.Seconds),
     ];
@@ -132,12 +131,12 @@ public static class RunComparison
     /// <summary>Mean ± std (n − 1) of the metrics over runs grouped by every spec key except the seed.</summary>
     public static string SeedSummary(IReadOnlyList<ComparedRun> runs)
     {
-        var text = new StringBuilder("| setting | runs | " + string.Join(" | ", Metrics.Take(6).Select(m => m.Name)) + " |\n| --- | --- |" + string.Concat(Metrics.Take(6).Select(_ => " --- |")) + "\n");
+        var text = new StringBuilder("| setting | runs | " + string.Join(" | ", Metrics.Take(EvaluationMetrics.Headline.Count).Select(m => m.Name)) + " |\n| --- | --- |" + string.Concat(Metrics.Take(EvaluationMetrics.Headline.Count).Select(_ => " --- |")) + "\n");
         var varying = SpecDifferences(runs).Select(d => d.Key).Where(k => k != "seed").ToList();
         foreach (var group in runs.GroupBy(r => string.Join(", ", varying.Select(k => $"{k}={r.Spec[k]}"))))
         {
             text.Append($"| {(group.Key.Length == 0 ? "(all)" : group.Key)} | {group.Count()} | ");
-            text.Append(string.Join(" | ", Metrics.Take(6).Select(m =>
+            text.Append(string.Join(" | ", Metrics.Take(EvaluationMetrics.Headline.Count).Select(m =>
             {
                 var values = group.Select(m.Get).OfType<double>().ToList();
                 if (values.Count == 0) return "–";

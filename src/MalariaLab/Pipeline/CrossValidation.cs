@@ -41,11 +41,7 @@ public static class CrossValidation
         return new MeanStd(mean, std);
     }
 
-    static readonly (string Name, Func<EvaluationMetrics, double> Get)[] Columns =
-    [
-        ("accuracy", m => m.Accuracy), ("roc_auc", m => m.RocAuc), ("average_precision", m => m.AveragePrecision),
-        ("sensitivity", m => m.Sensitivity), ("specificity", m => m.Specificity), ("matthews", m => m.Matthews),
-    ];
+    static IReadOnlyList<(string Name, Func<EvaluationMetrics, double> Get)> Columns => EvaluationMetrics.Headline;
 
     static void WriteSummary(IReadOnlyList<RunFolder> runs, string experimentFolder, ILog log)
     {
