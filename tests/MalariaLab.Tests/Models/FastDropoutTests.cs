@@ -52,4 +52,33 @@ public class FastDropoutTests
         y.sum().backward();
         Assert.True(x.grad!.allclose(y.detach(), 0, 0)); // d(sum)/dx = mask * scale = y for x = 1
     }
+
+    [Theory]
+    [InlineData(0.2, new long[] { 64, 16, 24, 24 })]
+    [InlineData(0.3, new long[] { 3, 5, 7, 1 })] // 105 elements: exercises the scalar tail and the odd random bytes
+    [InlineData(0.5, new long[] { 2, 9 })]
+    public void Mask_is_bit_for_bit_the_reference_rule(double p, long[] shape)
+    {
+        // Oracle: the rule written out with plain tensor ops, from a generator seeded exactly as FastDropout's is.
+        manual_seed(42);
+        using var seeds = randint(long.MinValue, long.MaxValue, [4], ScalarType.Int64);
+        var s = seeds.data<long>().ToArray();
+        var random = new Xoshiro256((ulong)s[0], (ulong)s[1], (ulong)s[2], (ulong)s[3] | 1);
+        long count = shape.Aggregate(1L, (a, b) => a * b);
+        var bytes = new byte[count * 2];
+        int whole = bytes.Length / 8 * 8;
+        for (int i = 0; i < whole; i += 8) BitConverter.TryWriteBytes(bytes.AsSpan(i), random.Next());
+        for (int i = whole; i < bytes.Length; i++) bytes[i] = (byte)random.Next();
+        var draws = Enumerable.Range(0, (int)count).Select(i => BitConverter.ToInt16(bytes, 2 * i)).ToArray();
+        int drop = (int)Math.Round(p * 65536);
+        using var keep = tensor(draws.Select(d => d >= drop - 32768).ToArray()).reshape(shape);
+        using var x = randn(shape);
+        using var expected = x.mul(keep).mul_(65536.0 / (65536 - drop));
+
+        manual_seed(42);
+        using var dropout = new FastDropout(p);
+        dropout.train();
+        using var actual = dropout.forward(x);
+        Assert.Equal(expected.data<float>().ToArray(), actual.data<float>().ToArray());
+    }
 }

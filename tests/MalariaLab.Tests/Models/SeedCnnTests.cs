@@ -94,4 +94,33 @@ public class SeedCnnTests
         var e = Assert.Throws<MalariaLab.Common.MalariaLabException>(() => ModelRegistry.Create(new ModelSpec("vgg", 0.2, 128, 0.3), 48));
         Assert.Equal("model.arch: unknown architecture 'vgg'; known: seed-cnn", e.Message);
     }
+
+    [Theory]
+    [InlineData(1, false)]
+    [InlineData(7, false)]
+    [InlineData(64, false)]
+    [InlineData(7, true)]
+    public void Inference_is_bit_for_bit_the_keras_layer_order(int batch, bool negativeScale)
+    {
+        // forward() pools before ReLU and BatchNorm in eval mode; the named steps run the Keras order. With
+        // trained-like BatchNorm statistics the two must agree exactly (and fall back when some γ ≤ 0).
+        using var model = Build(seed: 5);
+        using (no_grad())
+        {
+            foreach (var (name, buffer) in model.named_buffers())
+                if (name.EndsWith("running_mean")) buffer.copy_(randn_like(buffer));
+                else if (name.EndsWith("running_var")) buffer.copy_(rand_like(buffer).add_(0.1));
+            foreach (var (name, parameter) in model.named_parameters())
+                if (name.StartsWith("bn") && name.EndsWith("weight")) parameter.copy_(rand_like(parameter).add_(0.5));
+                else if (name.StartsWith("bn") && name.EndsWith("bias")) parameter.copy_(randn_like(parameter));
+            if (negativeScale) model.named_parameters().Single(p => p.name == "bn2.weight").parameter[3] = tensor(-0.7f);
+        }
+        model.eval();
+        using var _ = no_grad();
+        using var x = rand(batch, 48, 48, 3).permute(0, 3, 1, 2); // channels-last, as the pipeline feeds it
+        using var fast = model.forward(x);
+        var h = x;
+        foreach (var step in model.Steps()) h = step.Apply(h);
+        Assert.Equal(h.data<float>().ToArray(), fast.data<float>().ToArray());
+    }
 }
