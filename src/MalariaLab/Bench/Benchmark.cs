@@ -47,7 +47,7 @@ public static class Benchmark
             manual_seed(SeedSource.TorchSeed(spec.Seed, "torch"));
             using var model = ModelRegistry.Create(spec.Model, spec.Preprocess.Size);
             model.train();
-            using var optimizer = optim.Adam(model.parameters(), spec.Train.Lr, spec.Train.Beta1, spec.Train.Beta2, spec.Train.Epsilon);
+            using var optimizer = new FlatAdam(model.parameters(), spec.Train.Lr, spec.Train.Beta1, spec.Train.Beta2, spec.Train.Epsilon);
             long[] Rows(int step) => Enumerable.Range(0, batch).Select(i => data.Train[(step * batch + i) % data.Train.Length]).ToArray();
             for (int s = 0; s < 5; s++) Trainer.Step(model, optimizer, data, Rows(s));
             double rate = Median(repeats, () => Rate(trainSteps * batch, () => { for (int s = 0; s < trainSteps; s++) Trainer.Step(model, optimizer, data, Rows(s)); }));

@@ -16,7 +16,7 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log)
         Action<List<EpochMetrics>>? onEpoch = null, CancellationToken cancel = default)
     {
         Directory.CreateDirectory(weightsFolder);
-        using var optimizer = optim.Adam(model.parameters(), spec.Lr, spec.Beta1, spec.Beta2, spec.Epsilon);
+        using var optimizer = new FlatAdam(model.parameters(), spec.Lr, spec.Beta1, spec.Beta2, spec.Epsilon);
         var early = spec.EarlyStopping.Enabled
             ? new EarlyStopping(spec.EarlyStopping.Patience, spec.EarlyStopping.MinDelta, spec.EarlyStopping.Maximize) : null;
         var best = new BestTracker(spec.Checkpoint.Maximize);
@@ -67,7 +67,7 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log)
         return new TrainingOutcome(history, best.BestEpoch, best.Best, stopReason, cancelled);
     }
 
-    (double Loss, double Accuracy, int Seen) TrainEpoch(nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, TrainingData data, long[] order, int epoch, CancellationToken cancel)
+    (double Loss, double Accuracy, int Seen) TrainEpoch(nn.Module<Tensor, Tensor> model, FlatAdam optimizer, TrainingData data, long[] order, int epoch, CancellationToken cancel)
     {
         model.train();
         double lossSum = 0;
@@ -94,15 +94,15 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log)
 
     /// <summary>One optimisation step on the given rows: mean loss and correct predictions. Everything native
     /// made here is freed when the step ends (one dispose scope per step keeps memory flat).</summary>
-    public static (double Loss, long Correct) Step(nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer, TrainingData data, long[] rows)
+    public static (double Loss, long Correct) Step(nn.Module<Tensor, Tensor> model, FlatAdam optimizer, TrainingData data, long[] rows)
     {
         using var scope = NewDisposeScope();
         var (x, y) = data.Batch(rows);
         var logits = model.forward(x).squeeze(1);
         var loss = nn.functional.binary_cross_entropy_with_logits(logits, y);
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         loss.backward();
-        optimizer.step();
+        optimizer.Step();
         using var _ = no_grad();
         return (loss.item<float>(), (logits.ge(0).to_type(ScalarType.Float32) == y).sum().item<long>());
     }
