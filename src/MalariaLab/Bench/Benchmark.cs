@@ -16,7 +16,8 @@ public sealed record BenchResult(
     string Dataset, int Images, int Threads, string CpuModel, bool MallocTuned,
     double PrepareColdImagesPerSecond, double PrepareCachedImagesPerSecond, double PrepareCachedSeconds,
     Dictionary<string, double> TrainImagesPerSecond, double InferenceBatch1LatencyMs, double InferenceBatch256ImagesPerSecond,
-    long PeakRssBytes, int Repeats);
+    long PeakRssBytes, int Repeats,
+    string[] CpuFlags, double MatmulGflops, double ForwardMflopsPerImage, double TrainCeilingImagesPerSecond, double InferenceCeilingImagesPerSecond);
 
 /// <summary>Bench: images/s of the pipeline's own code paths (Prepare, Trainer.Step, Evaluator) on real data,
 /// each after a warm-up, the median of several repeats.</summary>
@@ -69,8 +70,16 @@ public static class Benchmark
         });
         log.Info($"bench: inference batch 256: {inference:F0} images/s; batch 1 latency {latency:F2} ms");
 
+        // The ceiling: this CPU's fp32 matmul rate over the model's FLOPs (training ≈ 3 x forward).
+        double gflops = ComputeCeiling.MatmulGflops(repeats);
+        double flops = ComputeCeiling.ForwardFlopsPerImage(net, spec.Preprocess.Size);
+        var flags = ComputeCeiling.CpuFlags();
+        log.Info($"bench: ceiling: fp32 matmul {gflops:F0} GFLOP/s on {threads} threads, {flops / 1e6:F1} MFLOP per image forward → " +
+                 $"training ≤ {gflops * 1e9 / (3 * flops):F0}, inference ≤ {gflops * 1e9 / flops:F0} images/s; CPU flags: {string.Join(' ', flags)}");
+
         var result = new BenchResult(spec.Dataset.Source, index.Rows.Count, threads, EnvironmentInfo.Capture().CpuModel, MallocTuning.Applied,
-            cold, index.Rows.Count / cachedSeconds, cachedSeconds, train, latency, inference, ProcessMemory.PeakRssBytes(), repeats);
+            cold, index.Rows.Count / cachedSeconds, cachedSeconds, train, latency, inference, ProcessMemory.PeakRssBytes(), repeats,
+            flags, gflops, flops / 1e6, gflops * 1e9 / (3 * flops), gflops * 1e9 / flops);
         log.Info($"bench: peak RSS {result.PeakRssBytes / (1024.0 * 1024):F0} MiB, {threads} threads, malloc tuned: {MallocTuning.Applied}, CPU {result.CpuModel}");
         return result;
     }
