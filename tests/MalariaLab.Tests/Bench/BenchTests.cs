@@ -43,6 +43,7 @@ public class BenchTests
         Assert.Equal(18.211072, result.ForwardMflopsPerImage, 9);
         Assert.Equal(result.MatmulGflops * 1e3 / (3 * result.ForwardMflopsPerImage), result.TrainCeilingImagesPerSecond, 6);
         Assert.Contains("bench: train batch 64:", log.Text);
+        if (OperatingSystem.IsLinux()) Assert.InRange(result.PeakRssTrainingBytes!.Value, 1, result.PeakRssBytes);
         using var json = JsonDocument.Parse(File.ReadAllText(temp.File("bench.json")));
         Assert.Equal(140, json.RootElement.GetProperty("images").GetInt32());
     }
