@@ -37,6 +37,8 @@ public sealed record RunManifest
     public int? BestEpoch { get; init; }
     public double? BestValAccuracy { get; init; }
     public double? ImagesPerSecond { get; init; }
+    /// <summary>Peak resident set size of the training process when the run ended (Linux VmHWM).</summary>
+    public long? PeakRssBytes { get; init; }
     public string? StopReason { get; init; }
     /// <summary>Relative path → SHA-256 (weights when complete; every file once published).</summary>
     public SortedDictionary<string, string> Files { get; init; } = new(StringComparer.Ordinal);

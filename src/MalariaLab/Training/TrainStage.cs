@@ -80,11 +80,12 @@ public static class TrainStage
                 BestValAccuracy = bestEpoch?.ValAccuracy,
                 ImagesPerSecond = outcome.History.Count == 0 ? null : outcome.History.Average(h => h.ImagesPerSecond),
                 StopReason = outcome.StopReason,
+                PeakRssBytes = ProcessMemory.PeakRssBytes(),
                 Files = run.HashFiles("weights"),
             };
             manifest.Write(run.Path);
             log.Info($"train: {manifest.Status}, {outcome.History.Count} epochs, best epoch {outcome.BestEpoch} " +
-                     $"(val_accuracy {bestEpoch?.ValAccuracy:F4}), {manifest.ImagesPerSecond:F0} img/s; {run.Path}");
+                     $"(val_accuracy {bestEpoch?.ValAccuracy:F4}), {manifest.ImagesPerSecond:F0} img/s, peak RSS {manifest.PeakRssBytes / (1024.0 * 1024):F0} MiB; {run.Path}");
             return run;
         }
         catch (Exception e)

@@ -65,6 +65,7 @@ public sealed class TrainOnSampleTests : IClassFixture<TrainOnSampleTests.Traine
         Assert.Contains(manifest.Files.Keys, f => f.StartsWith("tensorboard/"));
         Assert.Equal(_trained.Run.Id, File.ReadAllText(Path.Combine(Path.GetDirectoryName(_trained.Run.Path)!, "latest")).Trim());
         Assert.Equal(2, manifest.Threads);
+        Assert.InRange(manifest.PeakRssBytes ?? 0, 100L << 20, 4L << 30); // the training process's own peak, recorded
         Assert.Contains("not be used for diagnosis", File.ReadAllText(_trained.Run.File("report.md")));
     }
 

@@ -1,4 +1,4 @@
-namespace MalariaLab.Bench;
+namespace MalariaLab.Common;
 
 /// <summary>Peak resident set size of this process (Linux: VmHWM from /proc/self/status; elsewhere the
 /// runtime's peak working set).</summary>
