@@ -17,7 +17,7 @@ public sealed record BenchResult(
     double PrepareColdImagesPerSecond, double PrepareCachedImagesPerSecond, double PrepareCachedSeconds,
     Dictionary<string, double> TrainImagesPerSecond, double InferenceBatch1LatencyMs, double InferenceBatch256ImagesPerSecond,
     long PeakRssBytes, long? PeakRssTrainingBytes, int Repeats,
-    string[] CpuFlags, double MatmulGflops, double ForwardMflopsPerImage, double TrainCeilingImagesPerSecond, double InferenceCeilingImagesPerSecond);
+    Dictionary<string, double> TrainConvolutionShare, string[] CpuFlags, double MatmulGflops, double ForwardMflopsPerImage, double TrainCeilingImagesPerSecond, double InferenceCeilingImagesPerSecond);
 
 /// <summary>Bench: images/s of the pipeline's own code paths (Prepare, Trainer.Step, Evaluator) on real data,
 /// each after a warm-up, the median of several repeats.</summary>
@@ -46,6 +46,7 @@ public static class Benchmark
         long preparePeak = ProcessMemory.PeakRssBytes();
         bool peakReset = ProcessMemory.ResetPeak();
         var train = new Dictionary<string, double>();
+        var convolutionShare = new Dictionary<string, double>();
         foreach (int batch in new[] { spec.Train.BatchSize, 64, 128 }.Distinct())
         {
             manual_seed(SeedSource.TorchSeed(spec.Seed, "torch"));
@@ -56,7 +57,9 @@ public static class Benchmark
             for (int s = 0; s < 5; s++) Trainer.Step(model, optimizer, data, Rows(s));
             double rate = Median(repeats, () => Rate(trainSteps * batch, () => { for (int s = 0; s < trainSteps; s++) Trainer.Step(model, optimizer, data, Rows(s)); }));
             train[$"batch_{batch}"] = rate;
-            log.Info($"bench: train batch {batch}: {rate:F0} images/s");
+            double convolutions = ComputeCeiling.ConvolutionMillisecondsPerStep(model, spec.Preprocess.Size, batch, Math.Max(repeats, 5));
+            convolutionShare[$"batch_{batch}"] = convolutions / (1000.0 * batch / rate);
+            log.Info($"bench: train batch {batch}: {rate:F0} images/s ({1000.0 * batch / rate:F1} ms a step, of which the convolutions alone take {convolutions:F1} ms)");
         }
 
         manual_seed(0);
@@ -82,7 +85,7 @@ public static class Benchmark
 
         var result = new BenchResult(spec.Dataset.Source, index.Rows.Count, threads, EnvironmentInfo.Capture().CpuModel, MallocTuning.Applied,
             cold, index.Rows.Count / cachedSeconds, cachedSeconds, train, latency, inference, Math.Max(preparePeak, ProcessMemory.PeakRssBytes()), peakReset ? ProcessMemory.PeakRssBytes() : null, repeats,
-            flags, gflops, flops / 1e6, gflops * 1e9 / (3 * flops), gflops * 1e9 / flops);
+            convolutionShare, flags, gflops, flops / 1e6, gflops * 1e9 / (3 * flops), gflops * 1e9 / flops);
         string trainingPeak = result.PeakRssTrainingBytes is long bytes ? $"{bytes / (1024.0 * 1024):F0} MiB while training and inferring, " : "";
         log.Info($"bench: peak RSS {trainingPeak}{result.PeakRssBytes / (1024.0 * 1024):F0} MiB since start-up (before: the repeated cold prepares), {threads} threads, malloc tuned: {MallocTuning.Applied}, CPU {result.CpuModel}");
         return result;

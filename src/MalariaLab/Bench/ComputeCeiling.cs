@@ -58,4 +58,50 @@ public static class ComputeCeiling
         model.train(training);
         return flops;
     }
+
+    /// <summary>Milliseconds the model's convolutions alone take in one training step of the given batch (forward
+    /// plus backward for input and weights, on channels-last inputs of each conv's real shape), median of the
+    /// repeats: what no amount of work outside LibTorch's conv kernels can remove from a step.</summary>
+    public static double ConvolutionMillisecondsPerStep(nn.Module<Tensor, Tensor> model, int size, int batch, int repeats)
+    {
+        if (model is not ILayeredModel layered) return double.NaN;
+        var convolutions = new List<(TorchSharp.Modules.Conv2d Conv, long[] InputShape)>();
+        bool training = model.training;
+        model.eval();
+        using (no_grad())
+        using (var scope = NewDisposeScope())
+        {
+            var x = zeros(1, 3, size, size);
+            foreach (var step in layered.Steps())
+            {
+                if (step.Layer is TorchSharp.Modules.Conv2d conv) convolutions.Add((conv, [batch, .. x.shape[1..]]));
+                x = step.Apply(x);
+            }
+        }
+        model.train(training);
+
+        // Inputs are made once, outside the clock (random numbers are slow to draw).
+        var inputs = convolutions.Select((c, i) =>
+        {
+            var input = rand(c.InputShape[0], c.InputShape[2], c.InputShape[3], c.InputShape[1]).permute(0, 3, 1, 2); // channels-last
+            return i == 0 ? input : input.requires_grad_(); // the first conv needs no input gradient
+        }).ToArray();
+        double Once()
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            for (int i = 0; i < convolutions.Count; i++)
+            {
+                using var scope = NewDisposeScope();
+                var output = convolutions[i].Conv.forward(inputs[i]);
+                autograd.backward(output, ones_like(output));
+            }
+            double milliseconds = clock.Elapsed.TotalMilliseconds;
+            foreach (var parameter in convolutions.SelectMany(c => c.Conv.parameters()).Concat(inputs.Skip(1))) parameter.grad = null;
+            return milliseconds;
+        }
+        Once(); // warm-up (oneDNN builds its kernels on first use)
+        var times = Enumerable.Range(0, repeats).Select(_ => Once()).Order().ToArray();
+        foreach (var input in inputs) input.Dispose();
+        return times[times.Length / 2];
+    }
 }
