@@ -45,6 +45,8 @@ public static class PrepareStage
             progress.Report(Interlocked.Increment(ref done));
         });
         progress.Finish(done);
+        // ImageSharp keeps its pooled decode buffers for the next image; training never decodes, so hand them back.
+        SixLabors.ImageSharp.Configuration.Default.MemoryAllocator.ReleaseRetainedResources();
         return new PreparedImages(rows.Count, spec.Size, pixels);
     }
 }
