@@ -17,7 +17,7 @@ public sealed record BenchResult(
     double PrepareColdImagesPerSecond, double PrepareCachedImagesPerSecond, double PrepareCachedSeconds,
     Dictionary<string, double> TrainImagesPerSecond, double InferenceBatch1LatencyMs, double InferenceBatch256ImagesPerSecond,
     long PeakRssBytes, long? PeakRssTrainingBytes, int Repeats,
-    Dictionary<string, double> TrainConvolutionShare, string[] CpuFlags, double MatmulGflops, double ForwardMflopsPerImage, double TrainCeilingImagesPerSecond, double InferenceCeilingImagesPerSecond);
+    Dictionary<string, double> TrainConvolutionShare, string[] CpuFlags, double MatmulGflops, double Bf16MatmulGflops256, double ForwardMflopsPerImage, double TrainCeilingImagesPerSecond, double InferenceCeilingImagesPerSecond);
 
 /// <summary>Bench: images/s of the pipeline's own code paths (Prepare, Trainer.Step, Evaluator) on real data,
 /// each after a warm-up, the median of several repeats.</summary>
@@ -80,12 +80,15 @@ public static class Benchmark
         double gflops = ComputeCeiling.MatmulGflops(repeats);
         double flops = ComputeCeiling.ForwardFlopsPerImage(net, spec.Preprocess.Size);
         var flags = ComputeCeiling.CpuFlags();
+        // Small: without AVX512_BF16 LibTorch emulates bf16 and a 1024 product would take seconds.
+        double bf16 = ComputeCeiling.MatmulGflops(repeats, ScalarType.BFloat16, n: 256, products: 10);
+        log.Info($"bench: bf16 matmul {bf16:F1} GFLOP/s (256 x 256; fp32 at that size {ComputeCeiling.MatmulGflops(repeats, n: 256, products: 10):F0})");
         log.Info($"bench: ceiling: fp32 matmul {gflops:F0} GFLOP/s on {threads} threads, {flops / 1e6:F1} MFLOP per image forward → " +
                  $"training ≤ {gflops * 1e9 / (3 * flops):F0}, inference ≤ {gflops * 1e9 / flops:F0} images/s; CPU flags: {string.Join(' ', flags)}");
 
         var result = new BenchResult(spec.Dataset.Source, index.Rows.Count, threads, EnvironmentInfo.Capture().CpuModel, MallocTuning.Applied,
             cold, index.Rows.Count / cachedSeconds, cachedSeconds, train, latency, inference, Math.Max(preparePeak, ProcessMemory.PeakRssBytes()), peakReset ? ProcessMemory.PeakRssBytes() : null, repeats,
-            convolutionShare, flags, gflops, flops / 1e6, gflops * 1e9 / (3 * flops), gflops * 1e9 / flops);
+            convolutionShare, flags, gflops, bf16, flops / 1e6, gflops * 1e9 / (3 * flops), gflops * 1e9 / flops);
         string trainingPeak = result.PeakRssTrainingBytes is long bytes ? $"{bytes / (1024.0 * 1024):F0} MiB while training and inferring, " : "";
         log.Info($"bench: peak RSS {trainingPeak}{result.PeakRssBytes / (1024.0 * 1024):F0} MiB since start-up (before: the repeated cold prepares), {threads} threads, malloc tuned: {MallocTuning.Applied}, CPU {result.CpuModel}");
         return result;

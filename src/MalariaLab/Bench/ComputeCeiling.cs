@@ -20,19 +20,19 @@ public static class ComputeCeiling
         return interesting.Where(flags.Contains).ToArray();
     }
 
-    /// <summary>fp32 GFLOP/s of a 1024 x 1024 matrix product (MKL/oneDNN's best case), median of the repeats.</summary>
-    public static double MatmulGflops(int repeats)
+    /// <summary>GFLOP/s of an n x n matrix product in the given type (MKL/oneDNN's best case), median of the
+    /// repeats. fp32 at n = 1024 is the ceiling; bf16 shows whether a bf16 mode could pay off on this CPU.</summary>
+    public static double MatmulGflops(int repeats, ScalarType type = ScalarType.Float32, int n = 1024, int products = 40)
     {
         using var scope = NewDisposeScope();
-        var a = randn(1024, 1024);
-        var b = randn(1024, 1024);
-        for (int i = 0; i < 3; i++) a.mm(b).Dispose();
+        var a = randn(n, n).to_type(type);
+        var b = randn(n, n).to_type(type);
+        a.mm(b).Dispose();
         var rates = Enumerable.Range(0, repeats).Select(_ =>
         {
-            const int products = 40;
             var clock = Stopwatch.StartNew();
             for (int i = 0; i < products; i++) a.mm(b).Dispose();
-            return 2.0 * 1024 * 1024 * 1024 * products / clock.Elapsed.TotalSeconds / 1e9;
+            return 2.0 * n * n * n * products / clock.Elapsed.TotalSeconds / 1e9;
         }).Order().ToArray();
         return rates[rates.Length / 2];
     }
