@@ -49,6 +49,7 @@ public static class Benchmark
         var convolutionShare = new Dictionary<string, double>();
         foreach (int batch in new[] { spec.Train.BatchSize, 64, 128 }.Distinct())
         {
+            Collect(); // each batch size starts without the previous one's freed buffers
             manual_seed(SeedSource.TorchSeed(spec.Seed, "torch"));
             using var model = ModelRegistry.Create(spec.Model, spec.Preprocess.Size);
             model.train();
@@ -62,6 +63,7 @@ public static class Benchmark
             log.Info($"bench: train batch {batch}: {rate:F0} images/s ({1000.0 * batch / rate:F1} ms a step, of which the convolutions alone take {convolutions:F1} ms)");
         }
 
+        Collect();
         manual_seed(0);
         using var net = ModelRegistry.Create(spec.Model, spec.Preprocess.Size);
         net.eval();
@@ -112,6 +114,7 @@ public static class Benchmark
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
+        MallocTuning.ReleaseFreeMemory();
     }
 
     static double Seconds(Action action)
