@@ -40,22 +40,12 @@ public static class ComputeCeiling
     /// <summary>Multiply-adds x 2 of the model's convolutions and dense layers for one image of the given size.</summary>
     public static double ForwardFlopsPerImage(nn.Module<Tensor, Tensor> model, int size)
     {
-        if (model is not ILayeredModel layered) return double.NaN;
-        bool training = model.training;
-        model.eval();
         double flops = 0;
-        using (no_grad())
-        using (var scope = NewDisposeScope())
+        foreach (var (step, _, output) in LayerTrace.Trace(model, size))
         {
-            var x = zeros(1, 3, size, size);
-            foreach (var step in layered.Steps())
-            {
-                x = step.Apply(x);
-                var weight = step.Layer?.named_parameters(recurse: false).FirstOrDefault(p => p.name == "weight").parameter;
-                if (weight is not null && weight.dim() >= 2) flops += 2.0 * x.numel() * (weight.numel() / weight.shape[0]);
-            }
+            var weight = step.Layer?.named_parameters(recurse: false).FirstOrDefault(p => p.name == "weight").parameter;
+            if (weight is not null && weight.dim() >= 2) flops += 2.0 * output.Aggregate(1L, (a, b) => a * b) * (weight.numel() / weight.shape[0]);
         }
-        model.train(training);
         return flops;
     }
 
@@ -64,22 +54,11 @@ public static class ComputeCeiling
     /// repeats: what no amount of work outside LibTorch's conv kernels can remove from a step.</summary>
     public static double ConvolutionMillisecondsPerStep(nn.Module<Tensor, Tensor> model, int size, int batch, int repeats)
     {
-        if (model is not ILayeredModel layered) return double.NaN;
-        var convolutions = new List<(TorchSharp.Modules.Conv2d Conv, long[] InputShape)>();
-        bool training = model.training;
-        model.eval();
-        using (no_grad())
-        using (var scope = NewDisposeScope())
-        {
-            var x = zeros(1, 3, size, size);
-            foreach (var step in layered.Steps())
-            {
-                if (step.Layer is TorchSharp.Modules.Conv2d conv) convolutions.Add((conv, [batch, .. x.shape[1..]]));
-                x = step.Apply(x);
-            }
-        }
-        model.train(training);
-
+        var convolutions = LayerTrace.Trace(model, size)
+            .Where(t => t.Step.Layer is TorchSharp.Modules.Conv2d)
+            .Select(t => (Conv: (TorchSharp.Modules.Conv2d)t.Step.Layer!, InputShape: (long[])[batch, .. t.Input[1..]]))
+            .ToList();
+        if (convolutions.Count == 0) return double.NaN;
         // Inputs are made once, outside the clock (random numbers are slow to draw).
         var inputs = convolutions.Select((c, i) =>
         {

@@ -24,22 +24,10 @@ public static class ModelSummary
         var text = new StringBuilder();
         text.AppendLine($"{"Layer (type)",-44}{"Output Shape",-20}{"Param #",12}");
         text.AppendLine(new string('=', 76));
-        if (model is ILayeredModel layered)
+        foreach (var (step, _, output) in LayerTrace.Trace(model, size))
         {
-            bool training = model.training;
-            model.eval();
-            using (no_grad())
-            using (var scope = NewDisposeScope())
-            {
-                var x = zeros(1, 3, size, size);
-                foreach (var step in layered.Steps())
-                {
-                    x = step.Apply(x);
-                    long parameters = step.Layer is null ? 0 : Count(step.Layer).Total;
-                    text.AppendLine($"{$"{step.Name} ({step.Kind})",-44}{Shape(x),-20}{parameters,12:N0}");
-                }
-            }
-            model.train(training);
+            long parameters = step.Layer is null ? 0 : Count(step.Layer).Total;
+            text.AppendLine($"{$"{step.Name} ({step.Kind})",-44}{Shape(output),-20}{parameters,12:N0}");
         }
         var counts = Count(model);
         text.AppendLine(new string('=', 76));
@@ -50,7 +38,7 @@ public static class ModelSummary
     }
 
     /// <summary>(None, H, W, C) for images, (None, F) for vectors, as Keras prints.</summary>
-    static string Shape(Tensor x) => x.dim() == 4
-        ? $"(None, {x.shape[2]}, {x.shape[3]}, {x.shape[1]})"
-        : $"(None, {string.Join(", ", x.shape.Skip(1))})";
+    static string Shape(long[] shape) => shape.Length == 4
+        ? $"(None, {shape[2]}, {shape[3]}, {shape[1]})"
+        : $"(None, {string.Join(", ", shape.Skip(1))})";
 }
