@@ -17,7 +17,9 @@ public sealed record BenchResult(
     double PrepareColdImagesPerSecond, double PrepareCachedImagesPerSecond, double PrepareCachedSeconds,
     Dictionary<string, double> TrainImagesPerSecond, double InferenceBatch1LatencyMs, double InferenceBatch256ImagesPerSecond,
     long PeakRssBytes, long? PeakRssTrainingBytes, int Repeats,
-    Dictionary<string, double> TrainConvolutionShare, string[] CpuFlags, double MatmulGflops, double Bf16MatmulGflops256, double ForwardMflopsPerImage, double TrainCeilingImagesPerSecond, double InferenceCeilingImagesPerSecond);
+    Dictionary<string, double> TrainConvolutionShare, // of a training step's time, by batch size
+    string[] CpuFlags, double MatmulGflops, double Bf16MatmulGflops256, double ForwardMflopsPerImage,
+    double TrainCeilingImagesPerSecond, double InferenceCeilingImagesPerSecond);
 
 /// <summary>Bench: images/s of the pipeline's own code paths (Prepare, Trainer.Step, Evaluator) on real data,
 /// each after a warm-up, the median of several repeats.</summary>

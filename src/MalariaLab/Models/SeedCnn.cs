@@ -54,7 +54,7 @@ public sealed class SeedCnn : nn.Module<Tensor, Tensor>, ILayeredModel
     /// <summary>Inference with each block's max-pool moved right after its conv: ReLU and an eval-mode BatchNorm
     /// (x · a + b per channel, a = γ / √(var + ε)) are non-decreasing when a > 0, and a non-decreasing function
     /// commutes exactly with max, so the result is bit for bit the Keras order's while ReLU and BatchNorm touch a
-    /// quarter of the values (batch-256 inference 4,300 → 5,600 images/s on 2 cores).</summary>
+    /// quarter of the values (batch-256 inference 4,090–4,270 → 4,940–5,990 images/s, alternating runs, 2 cores).</summary>
     Tensor PoolFirstForward(Tensor x)
     {
         foreach (var (conv, bn) in new[] { (conv1, bn1), (conv2, bn2), (conv3, bn3), (conv4, bn4) })
