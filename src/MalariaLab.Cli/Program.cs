@@ -1,40 +1,21 @@
+using System.CommandLine;
 using MalariaLab.Cli;
 using MalariaLab.Common;
 using MalariaLab.Native;
 
-// One command per pipeline stage; each parses its options and calls the library.
+// One command per pipeline stage; each declares its options and calls the library.
 MallocTuning.Apply();
 var log = new ConsoleLog();
-if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+var root = new RootCommand("MalariaLab: reproducible malaria cell classification (NIH/NLM cell images).");
+foreach (var command in CliCommands.All(log)) root.Subcommands.Add(command);
+foreach (var option in root.Options.OfType<VersionOption>()) option.Action = new VersionAction();
+
+var parse = root.Parse(args);
+if (parse.Errors.Count > 0)
 {
-    Console.WriteLine(Commands.Usage());
-    return 0;
+    // Usage errors (an unknown option, a missing value) exit 2, naming what was wrong.
+    foreach (var error in parse.Errors) Console.Error.WriteLine($"error: {error.Message}");
+    Console.Error.WriteLine($"see: MalariaLab.Cli {parse.CommandResult.Command.Name} --help");
+    return ErrorHandling.Usage;
 }
-if (!Commands.All.TryGetValue(args[0], out var command))
-{
-    Console.Error.WriteLine($"error: unknown command '{args[0]}'; commands: {string.Join(", ", Commands.All.Keys)}");
-    return 2;
-}
-try
-{
-    var parsed = new CliArgs(args.Skip(1), command.Options.Select(o => o.Name));
-    if (parsed.Flag("help"))
-    {
-        Console.WriteLine(Commands.Help(command));
-        return 0;
-    }
-    return command.Run(parsed, log);
-}
-catch (MalariaLabException e)
-{
-    Console.Out.Flush();
-    Console.Error.WriteLine($"error: {e.Message}");
-    return 1;
-}
-catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-{
-    // Disk full, permissions, a file vanishing: the OS message names the path; writes are atomic, so nothing is half-written.
-    Console.Out.Flush();
-    Console.Error.WriteLine($"error: {e.Message}");
-    return 1;
-}
+return parse.Invoke();

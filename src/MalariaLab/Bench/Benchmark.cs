@@ -27,22 +27,24 @@ public static class Benchmark
 {
     public static BenchResult Run(ExperimentSpec spec, PipelineOptions options, ILog log, int repeats = 3, int trainSteps = 60)
     {
-        var pipeline = new DataPipeline(spec, options, log);
-        var index = pipeline.Index();
-        var split = pipeline.Split(index);
+        var pipeline = new Orchestrator(spec, options, log);
+        pipeline.Resolve("split");
+        pipeline.Resolve("prepare");
+        var rows = pipeline.IndexRows();
         int threads = spec.Train.Threads == 0 ? Environment.ProcessorCount : spec.Train.Threads;
         set_num_threads(threads);
 
         // Prepare: decode + resize (cold), then reload of the verified cache file.
-        double cold = Median(repeats, () => Rate(index.Rows.Count, () => PrepareStage.Build(index.Rows, index.DataRoot, spec.Preprocess, new CapturingLog())));
+        double cold = Median(repeats, () => Rate(rows.Count, () => PrepareStage.Build(rows, pipeline.DataRoot, spec.Preprocess, new CapturingLog())));
         Collect(); // the repeated cold builds leave garbage that would otherwise count as the pipeline's peak RSS
-        var prepared = pipeline.PrepareImages(index);
-        string cachePath = pipeline.Workspace.PreparedFile(pipeline.PreparedKey(index));
-        double cachedSeconds = Median(repeats, () => Seconds(() => PreparedFile.TryRead(cachePath, index.Rows.Count, spec.Preprocess.Size, out _)));
-        log.Info($"bench: prepare cold {cold:F0} images/s, from cache {index.Rows.Count / cachedSeconds:F0} images/s ({cachedSeconds:F3} s)");
+        var prepared = pipeline.Prepared();
+        string cachePath = pipeline.PreparedPath;
+        double cachedSeconds = Median(repeats, () => Seconds(() => PreparedFile.TryRead(cachePath, rows.Count, spec.Preprocess.Size, out _)));
+        log.Info($"bench: prepare cold {cold:F0} images/s, from cache {rows.Count / cachedSeconds:F0} images/s ({cachedSeconds:F3} s)");
 
-        using var data = new TrainingData(prepared, index.Rows, split.Rows, spec.Preprocess.Scale);
+        using var data = new TrainingData(prepared, rows, pipeline.SplitRows(), spec.Preprocess.Scale);
         prepared = null; // the native tensor holds the pixels now
+        pipeline.ForgetPrepared();
         Collect();
         // From here on the peak is the training and inference paths' own (the repeated cold builds above are not).
         long preparePeak = ProcessMemory.PeakRssBytes();
@@ -69,7 +71,7 @@ public static class Benchmark
         manual_seed(0);
         using var net = ModelRegistry.Create(spec.Model, spec.Preprocess.Size);
         net.eval();
-        long[] evalRows = Enumerable.Range(0, 2048).Select(i => (long)(i % index.Rows.Count)).ToArray();
+        long[] evalRows = Enumerable.Range(0, 2048).Select(i => (long)(i % rows.Count)).ToArray();
         Evaluator.Run(net, data, evalRows[..256]);
         double inference = Median(repeats, () => Rate(evalRows.Length, () => Evaluator.Run(net, data, evalRows)));
         double latency = Median(repeats, () =>
@@ -90,8 +92,8 @@ public static class Benchmark
         log.Info($"bench: ceiling: fp32 matmul {gflops:F0} GFLOP/s on {threads} threads, {flops / 1e6:F1} MFLOP per image forward → " +
                  $"training ≤ {gflops * 1e9 / (3 * flops):F0}, inference ≤ {gflops * 1e9 / flops:F0} images/s; CPU flags: {string.Join(' ', flags)}");
 
-        var result = new BenchResult(spec.Dataset.Source, index.Rows.Count, threads, EnvironmentInfo.Capture().CpuModel, MallocTuning.Applied,
-            cold, index.Rows.Count / cachedSeconds, cachedSeconds, train, latency, inference, Math.Max(preparePeak, ProcessMemory.PeakRssBytes()), peakReset ? ProcessMemory.PeakRssBytes() : null, repeats,
+        var result = new BenchResult(spec.Dataset.Source, rows.Count, threads, EnvironmentInfo.Capture().CpuModel, MallocTuning.Applied,
+            cold, rows.Count / cachedSeconds, cachedSeconds, train, latency, inference, Math.Max(preparePeak, ProcessMemory.PeakRssBytes()), peakReset ? ProcessMemory.PeakRssBytes() : null, repeats,
             convolutionShare, flags, gflops, bf16, flops / 1e6, gflops * 1e9 / (3 * flops), gflops * 1e9 / flops);
         string trainingPeak = result.PeakRssTrainingBytes is long bytes ? $"{bytes / (1024.0 * 1024):F0} MiB while training and inferring, " : "";
         log.Info($"bench: peak RSS {trainingPeak}{result.PeakRssBytes / (1024.0 * 1024):F0} MiB since start-up (before: the repeated cold prepares), {threads} threads, malloc tuned: {MallocTuning.Applied}, CPU {result.CpuModel}");

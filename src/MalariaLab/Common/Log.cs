@@ -11,24 +11,25 @@ public interface ILog
     void Status(string line);
 }
 
+/// <summary>Logs and progress go to stderr, so stdout carries only a command's result (a CSV, run folders, a table).</summary>
 public sealed class ConsoleLog : ILog
 {
-    public bool IsTerminal { get; } = !Console.IsOutputRedirected;
-    public void Info(string message) { ClearStatus(); Console.Out.WriteLine(message); }
-    public void Warn(string message) { ClearStatus(); Console.Out.WriteLine("warning: " + message); }
+    public bool IsTerminal { get; } = !Console.IsErrorRedirected;
+    public void Info(string message) { ClearStatus(); Console.Error.WriteLine(message); }
+    public void Warn(string message) { ClearStatus(); Console.Error.WriteLine("warning: " + message); }
 
     int _statusLength;
     public void Status(string line)
     {
         if (!IsTerminal) return;
-        Console.Out.Write("\r" + line.PadRight(_statusLength));
+        Console.Error.Write("\r" + line.PadRight(_statusLength));
         _statusLength = line.Length;
     }
 
     void ClearStatus()
     {
         if (_statusLength == 0) return;
-        Console.Out.Write("\r" + new string(' ', _statusLength) + "\r");
+        Console.Error.Write("\r" + new string(' ', _statusLength) + "\r");
         _statusLength = 0;
     }
 }

@@ -2,10 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using MalariaLab.Common;
-using MalariaLab.Evaluation;
+using MalariaLab.Metrics;
 using MalariaLab.Runs;
 using MalariaLab.Specs;
-using MalariaLab.Training;
 using ScottPlot;
 
 namespace MalariaLab.Comparison;
@@ -17,9 +16,8 @@ public sealed record ComparedRun(RunFolder Run, RunManifest Manifest, Dictionary
     {
         var manifest = RunManifest.Read(run.Path);
         var spec = SpecLoader.LoadFile(run.File("spec.yaml")).Values.InSchemaOrder.ToDictionary(p => p.Key, p => SpecWriter.Format(p.Value));
-        var metrics = File.Exists(run.File("metrics.json"))
-            ? JsonSerializer.Deserialize<EvaluationMetrics>(File.ReadAllText(run.File("metrics.json")), RunManifest.Json) : null;
-        var history = File.Exists(run.File("history.csv")) ? HistoryFile.Read(run.File("history.csv")) : [];
+        var metrics = RunFiles.ReadMetrics(run);
+        var history = RunFiles.ReadHistory(run);
         return new ComparedRun(run, manifest, spec, metrics, history);
     }
 
@@ -31,30 +29,20 @@ public sealed record ComparedRun(RunFolder Run, RunManifest Manifest, Dictionary
 /// split fingerprints, time and images/s; written as markdown, CSV and one overlay plot of validation curves.</summary>
 public static class RunComparison
 {
-    static readonly (string Name, Func<ComparedRun, double?> Get)[] Metrics =
+    static (string Name, Func<ComparedRun, double?> Get)[] Headline =>
+        [.. MetricRegistry.All.Select(h => (h.Name, (Func<ComparedRun, double?>)(r => r.Metrics?.Metrics.TryGetValue(h.Name, out double v) == true ? v : null)))];
+
+    static (string Name, Func<ComparedRun, double?> Get)[] Metrics =>
     [
-        .. EvaluationMetrics.Headline.Select(h => (h.Name, (Func<ComparedRun, double?>)(r => r.Metrics is null ? null : h.Get(r.Metrics)))),
+        .. Headline,
         ("best_val_accuracy", r => r.Manifest.BestValAccuracy), ("epochs", r => r.Manifest.EpochsRun),
         ("images_per_second", r => r.Manifest.ImagesPerSecond), ("seconds", r => r.Seconds),
     ];
 
-    /// <summary>Each reference → runs: a run folder, 'latest', an experiment name (its latest published run), or
-    /// "name/*" for every published run of that experiment (e.g. gathering a cluster sweep).</summary>
-    public static List<ComparedRun> Resolve(IEnumerable<string> references, string runsRoot, string defaultExperiment)
+    /// <summary>Each reference (see <see cref="RunReference"/>) → its runs, in the order given.</summary>
+    public static List<ComparedRun> Resolve(IEnumerable<string> references, string runsRoot, string currentExperiment)
     {
-        var runs = new List<ComparedRun>();
-        foreach (var reference in references)
-        {
-            if (reference.EndsWith("/*", StringComparison.Ordinal))
-            {
-                string folder = Path.Combine(runsRoot, reference[..^2]);
-                if (!Directory.Exists(folder)) throw new MalariaLabException($"--runs: no runs of experiment '{reference[..^2]}' under {runsRoot}");
-                runs.AddRange(Directory.GetDirectories(folder).Order(StringComparer.Ordinal)
-                    .Where(d => File.Exists(Path.Combine(d, RunManifest.FileName)) && RunManifest.Read(d).Status == RunStatus.Published)
-                    .Select(d => ComparedRun.Load(RunFolder.Open(d))));
-            }
-            else runs.Add(ComparedRun.Load(Publisher.Resolve(reference, runsRoot, reference == "latest" ? defaultExperiment : reference)));
-        }
+        var runs = references.SelectMany(r => RunReference.Resolve(r, runsRoot, currentExperiment)).Select(ComparedRun.Load).ToList();
         if (runs.Count == 0) throw new MalariaLabException("--runs: no published runs found to compare");
         return runs;
     }
@@ -131,16 +119,16 @@ public static class RunComparison
     /// <summary>Mean ± std (n − 1) of the metrics over runs grouped by every spec key except the seed.</summary>
     public static string SeedSummary(IReadOnlyList<ComparedRun> runs)
     {
-        var text = new StringBuilder("| setting | runs | " + string.Join(" | ", Metrics.Take(EvaluationMetrics.Headline.Count).Select(m => m.Name)) + " |\n| --- | --- |" + string.Concat(Metrics.Take(EvaluationMetrics.Headline.Count).Select(_ => " --- |")) + "\n");
+        var text = new StringBuilder("| setting | runs | " + string.Join(" | ", Headline.Select(m => m.Name)) + " |\n| --- | --- |" + string.Concat(Headline.Select(_ => " --- |")) + "\n");
         var varying = SpecDifferences(runs).Select(d => d.Key).Where(k => k != "seed").ToList();
         foreach (var group in runs.GroupBy(r => string.Join(", ", varying.Select(k => $"{k}={r.Spec[k]}"))))
         {
             text.Append($"| {(group.Key.Length == 0 ? "(all)" : group.Key)} | {group.Count()} | ");
-            text.Append(string.Join(" | ", Metrics.Take(EvaluationMetrics.Headline.Count).Select(m =>
+            text.Append(string.Join(" | ", Headline.Select(m =>
             {
                 var values = group.Select(m.Get).OfType<double>().ToList();
                 if (values.Count == 0) return "–";
-                var s = Pipeline.CrossValidation.Summarise(values);
+                var s = MeanStd.Of(values);
                 return $"{s.Mean:F4} ± {s.Std:F4}";
             })));
             text.Append(" |\n");

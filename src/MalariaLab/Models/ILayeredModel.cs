@@ -10,3 +10,9 @@ public interface ILayeredModel
 {
     IEnumerable<LayerStep> Steps();
 }
+
+/// <summary>A model whose first layer is a 2-D convolution over the RGB input (its filters and feature maps can be shown).</summary>
+public interface IFirstConvolution
+{
+    TorchSharp.Modules.Conv2d FirstConv { get; }
+}

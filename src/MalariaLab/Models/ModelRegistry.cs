@@ -1,21 +1,44 @@
+using System.Runtime.CompilerServices;
 using MalariaLab.Common;
 using MalariaLab.Specs;
 using static TorchSharp.torch;
 
 namespace MalariaLab.Models;
 
-/// <summary>model.arch → network. Adding an architecture is one new file and one line here.</summary>
+/// <summary>A registered architecture: its spec name (model.arch), what it is, and how it is built for an image size.</summary>
+public sealed record ModelEntry(string Name, string Description, Func<ModelSpec, int, nn.Module<Tensor, Tensor>> Create);
+
+/// <summary>model.arch → network. Adding an architecture is one new file (the network, with its
+/// <see cref="ModelEntry"/>) and one line here (or one <see cref="Register"/> call); the spec schema follows.</summary>
 public static class ModelRegistry
 {
-    static readonly Dictionary<string, Func<ModelSpec, int, nn.Module<Tensor, Tensor>>> Builders = new()
-    {
-        ["seed-cnn"] = (m, size) => new SeedCnn(size, m.ConvDropout, m.DenseUnits, m.DenseDropout),
-    };
+    const string KeyPath = "model.arch";
+    static readonly List<ModelEntry> Models = [];
 
-    public static IReadOnlyCollection<string> Names => Builders.Keys;
+    static ModelRegistry()
+    {
+        Register(SeedCnn.Entry);
+    }
+
+#pragma warning disable CA2255 // the library's own registries must be known before any spec is validated
+    [ModuleInitializer]
+#pragma warning restore CA2255
+    internal static void Load() => RuntimeHelpers.RunClassConstructor(typeof(ModelRegistry).TypeHandle);
+
+    public static IReadOnlyList<ModelEntry> All { get { lock (Models) return [.. Models]; } }
+    public static IReadOnlyCollection<string> Names => All.Select(m => m.Name).ToList();
+
+    public static void Register(ModelEntry entry)
+    {
+        lock (Models)
+        {
+            if (Models.Any(m => m.Name == entry.Name)) throw new InvalidOperationException($"model '{entry.Name}' is already registered");
+            Models.Add(entry);
+        }
+        SpecChoices.Add(KeyPath, entry.Name, entry.Description);
+    }
 
     public static nn.Module<Tensor, Tensor> Create(ModelSpec spec, int imageSize) =>
-        Builders.TryGetValue(spec.Arch, out var build)
-            ? build(spec, imageSize)
-            : throw new MalariaLabException($"model.arch: unknown architecture '{spec.Arch}'; known: {string.Join(", ", Names)}");
+        (All.FirstOrDefault(m => m.Name == spec.Arch)
+         ?? throw new MalariaLabException($"{KeyPath}: unknown architecture '{spec.Arch}'; known: {string.Join(", ", Names)}")).Create(spec, imageSize);
 }

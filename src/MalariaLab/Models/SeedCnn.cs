@@ -6,8 +6,11 @@ namespace MalariaLab.Models;
 /// <summary>The reference notebook's network, in Keras order: 4 x [Conv 3x3 same → ReLU → BatchNorm →
 /// MaxPool 2 → Dropout] with 16, 32, 64, 128 filters, Flatten → Dense → ReLU → Dropout → Dense 1 (a logit).
 /// BatchNorm uses Keras' momentum 0.99 (PyTorch's 0.01) and epsilon 1e-3. Input: N x 3 x size x size.</summary>
-public sealed class SeedCnn : nn.Module<Tensor, Tensor>, ILayeredModel
+public sealed class SeedCnn : nn.Module<Tensor, Tensor>, ILayeredModel, IFirstConvolution
 {
+    public static readonly ModelEntry Entry = new("seed-cnn", "the reference notebook's 4-block CNN (16/32/64/128 filters, BatchNorm, dense 128)",
+        (m, size) => new SeedCnn(size, m.ConvDropout, m.DenseUnits, m.DenseDropout));
+
     static readonly int[] Filters = [16, 32, 64, 128];
 
     // Field names are the layer names in saved weights and safetensors (conv1.weight, bn1.running_mean, ...).

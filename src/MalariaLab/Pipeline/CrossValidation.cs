@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using MalariaLab.Common;
-using MalariaLab.Evaluation;
+using MalariaLab.Metrics;
 using MalariaLab.Runs;
 using MalariaLab.Specs;
 
@@ -12,46 +12,36 @@ namespace MalariaLab.Pipeline;
 /// evaluated on its held-out fold and published, then a summary with each fold and mean ± std.</summary>
 public static class CrossValidation
 {
-    public static IReadOnlyList<RunFolder> Run(PipelineOptions options, int? onlyFold, ILog log, CancellationToken cancel = default)
+    public static IReadOnlyList<RunFolder> Run(ExperimentSpec spec, PipelineOptions options, int? onlyFold, ILog log, CancellationToken cancel = default)
     {
-        var spec = SpecLoader.LoadFile(options.Experiment, options.Overrides());
         if (spec.Split.Strategy != "patient-kfold")
-            return [ExperimentRunner.TrainEvaluatePublish(spec, options, log, cancel)];
+            return [new Orchestrator(spec, options, log, cancel: cancel).TrainEvaluatePublish()];
+        if (onlyFold is { } only && (only < 0 || only >= spec.Split.Folds))
+            throw new MalariaLabException($"--fold={only}: the spec has folds 0..{spec.Split.Folds - 1}");
         var folds = onlyFold is { } f ? [f] : Enumerable.Range(0, spec.Split.Folds).ToList();
         var runs = new List<RunFolder>();
         foreach (int fold in folds)
         {
             if (cancel.IsCancellationRequested) break;
             log.Info($"cross-validation: fold {fold} of {spec.Split.Folds}");
-            var foldSpec = SpecLoader.LoadFile(options.Experiment, options.Overrides().Append($"split.fold={fold}"));
-            runs.Add(ExperimentRunner.TrainEvaluatePublish(foldSpec, options, log, cancel));
+            var foldSpec = SpecLoader.Override(spec, ("split.fold", fold.ToString(CultureInfo.InvariantCulture)));
+            runs.Add(new Orchestrator(foldSpec, options, log, cancel: cancel).TrainEvaluatePublish());
         }
         var published = runs.Where(r => RunManifest.Read(r.Path).Status == RunStatus.Published).ToList();
         if (published.Count > 1) WriteSummary(published, Path.GetDirectoryName(published[0].Path)!, log);
         return runs;
     }
 
-    public sealed record MeanStd(double Mean, double Std);
-
-    /// <summary>Mean and sample standard deviation (n − 1), as numpy.std(ddof=1).</summary>
-    public static MeanStd Summarise(IReadOnlyList<double> values)
-    {
-        double mean = values.Average();
-        double std = values.Count < 2 ? 0 : Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
-        return new MeanStd(mean, std);
-    }
-
-    static IReadOnlyList<(string Name, Func<EvaluationMetrics, double> Get)> Columns => EvaluationMetrics.Headline;
-
     static void WriteSummary(IReadOnlyList<RunFolder> runs, string experimentFolder, ILog log)
     {
-        var metrics = runs.Select(r => JsonSerializer.Deserialize<EvaluationMetrics>(File.ReadAllText(r.File("metrics.json")), RunManifest.Json)!).ToList();
-        var text = new StringBuilder("| fold run | images | " + string.Join(" | ", Columns.Select(c => c.Name)) + " |\n");
-        text.Append("| --- | --- |" + string.Concat(Columns.Select(_ => " --- |")) + "\n");
+        var columns = MetricRegistry.All;
+        var metrics = runs.Select(r => RunFiles.ReadMetrics(r) ?? throw new MalariaLabException($"{r.Path}: no metrics.json")).ToList();
+        var text = new StringBuilder("| fold run | images | " + string.Join(" | ", columns.Select(c => c.Name)) + " |\n");
+        text.Append("| --- | --- |" + string.Concat(columns.Select(_ => " --- |")) + "\n");
         for (int i = 0; i < runs.Count; i++)
-            text.Append($"| {runs[i].Id} | {metrics[i].Images} | " + string.Join(" | ", Columns.Select(c => c.Get(metrics[i]).ToString("F4", CultureInfo.InvariantCulture))) + " |\n");
-        var summary = Columns.ToDictionary(c => c.Name, c => Summarise(metrics.Select(c.Get).ToList()));
-        text.Append("| mean ± std | | " + string.Join(" | ", Columns.Select(c => $"{summary[c.Name].Mean:F4} ± {summary[c.Name].Std:F4}")) + " |\n");
+            text.Append($"| {runs[i].Id} | {metrics[i].Images} | " + string.Join(" | ", columns.Select(c => metrics[i][c.Name].ToString("F4", CultureInfo.InvariantCulture))) + " |\n");
+        var summary = columns.ToDictionary(c => c.Name, c => MeanStd.Of(metrics.Select(m => m[c.Name]).ToList()));
+        text.Append("| mean ± std | | " + string.Join(" | ", columns.Select(c => $"{summary[c.Name].Mean:F4} ± {summary[c.Name].Std:F4}")) + " |\n");
         string stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         AtomicFile.WriteAllText(Path.Combine(experimentFolder, $"cv-summary-{stamp}.md"), text.ToString());
         AtomicFile.WriteAllText(Path.Combine(experimentFolder, $"cv-summary-{stamp}.json"),

@@ -1,6 +1,9 @@
+using MalariaLab.Specs;
+
 namespace MalariaLab.Pipeline;
 
-/// <summary>Options every stage understands (the CLI and Cake pass them through unchanged).</summary>
+/// <summary>Options every stage command understands. Paths are already resolved by the CLI (against the caller's
+/// directory); nothing here is re-encoded as text.</summary>
 public sealed record PipelineOptions
 {
     public string Experiment { get; init; } = "experiments/seed-cnn.yaml";
@@ -11,17 +14,15 @@ public sealed record PipelineOptions
     public IReadOnlyList<string> Sets { get; init; } = [];
     public bool Force { get; init; }
 
-    /// <summary>Spec overrides in the order applied: --dataset-source(+sha) first, then each --set.</summary>
-    public IEnumerable<string> Overrides()
+    /// <summary>The spec file with its --set overrides, then --dataset-source / --dataset-sha256 as typed values (a
+    /// new source drops the pinned SHA-256 unless one is given).</summary>
+    public ExperimentSpec LoadSpec()
     {
+        var spec = SpecLoader.LoadFile(Experiment, Sets);
         if (DatasetSource is not null)
-        {
-            yield return $"dataset.source={Quote(DatasetSource)}";
-            yield return $"dataset.sha256={DatasetSha256 ?? "null"}";
-        }
-        else if (DatasetSha256 is not null) yield return $"dataset.sha256={DatasetSha256}";
-        foreach (var set in Sets) yield return set;
+            spec = SpecLoader.Override(spec, ("dataset.source", DatasetSource), ("dataset.sha256", DatasetSha256));
+        else if (DatasetSha256 is not null)
+            spec = SpecLoader.Override(spec, ("dataset.sha256", DatasetSha256));
+        return spec;
     }
-
-    static string Quote(string text) => System.Text.Json.JsonSerializer.Serialize(text);
 }

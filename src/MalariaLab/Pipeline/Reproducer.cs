@@ -17,10 +17,11 @@ public static class Reproducer
     public static Verdict Reproduce(RunFolder original, PipelineOptions options, ILog log)
     {
         var before = RunManifest.Read(original.Path);
-        Publisher.Verify(original, before);
+        RunSeal.Verify(original, before);
         var spec = SpecLoader.LoadFile(original.File("spec.yaml"));
         log.Info($"reproduce: retraining {original.Path} (seed {spec.Seed}, {before.Threads} threads)");
-        var copy = ExperimentRunner.TrainEvaluatePublish(spec, options with { DatasetSource = null, DatasetSha256 = null, Sets = [] }, log, threads: before.Threads, reusePublished: false);
+        var settings = new RunSettings(Rerun: new HashSet<string> { "train", "evaluate", "publish" }, Threads: before.Threads);
+        var copy = new Orchestrator(spec, options with { Force = false }, log, settings).TrainEvaluatePublish();
         var after = RunManifest.Read(copy.Path);
         var verdict = new Verdict(original, copy, Compare(before, after), Context(before, after));
         log.Info(verdict.Identical

@@ -21,7 +21,7 @@ public static class Predictor
     public static List<PredictedImage> Predict(RunFolder run, string input, ILog log)
     {
         var manifest = RunManifest.Read(run.Path);
-        Publisher.Verify(run, manifest);
+        RunSeal.Verify(run, manifest);
         var spec = SpecLoader.LoadFile(run.File("spec.yaml"));
         set_num_threads(manifest.Threads);
         using var model = ModelRegistry.Create(spec.Model, spec.Preprocess.Size);

@@ -1,34 +1,26 @@
 using MalariaLab.Common;
+using MalariaLab.Graph;
 using MalariaLab.Indexing;
 using MalariaLab.Specs;
 
 namespace MalariaLab.Prepare;
 
-/// <summary>Prepare: decode + resize every indexed image in parallel, cached by (dataset fingerprint,
-/// preprocess section); later runs load the cache.</summary>
+/// <summary>Prepare: decode + resize every indexed image once, in parallel, into one self-verifying uint8 file
+/// (its SHA-256 is its last 32 bytes, which is also its identity for downstream stages).</summary>
 public static class PrepareStage
 {
-    public const string Version = "prepare/v1";
+    public const string Images = "images.u8";
 
-    public static string Key(string datasetFingerprint, PreprocessSpec spec) =>
-        Hashing.Sha256Hex($"{Version}\n{datasetFingerprint}\n{spec.Size}\n{spec.Interpolation}");
+    public static readonly StageDefinition Definition = new("prepare", 1,
+        "Decode and resize every indexed image once into a verified uint8 cache.",
+        ["preprocess.size", "preprocess.interpolation"], ["index"], ["prepared/<key>.u8"]);
 
-    public static PreparedImages LoadOrBuild(string cachePath, IReadOnlyList<IndexRow> rows, string dataRoot, PreprocessSpec spec, ILog log, bool force = false)
+    public static (StageResult Result, PreparedImages Images) Run(IReadOnlyList<IndexRow> rows, string dataRoot, PreprocessSpec spec, string cachePath, ILog log)
     {
-        if (!force)
-        {
-            var cached = PreparedFile.TryRead(cachePath, rows.Count, spec.Size, out var problem);
-            if (cached is not null)
-            {
-                log.Info($"prepare: {rows.Count} images from cache {cachePath}");
-                return cached;
-            }
-            if (problem != "not built yet") log.Warn($"prepare: rebuilding the cache: {problem}");
-        }
         var images = Build(rows, dataRoot, spec, log);
         PreparedFile.Write(cachePath, images);
         log.Info($"prepare: {rows.Count} images at {spec.Size}x{spec.Size} ({spec.Interpolation}) cached in {cachePath}");
-        return images;
+        return (new StageResult(new Dictionary<string, LockedOutput> { [Images] = new(cachePath, PreparedFile.StoredSha256(cachePath), false) }), images);
     }
 
     public static PreparedImages Build(IReadOnlyList<IndexRow> rows, string dataRoot, PreprocessSpec spec, ILog log)

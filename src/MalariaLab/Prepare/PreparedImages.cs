@@ -33,6 +33,17 @@ public static class PreparedFile
         stream.Write(sha.GetHashAndReset());
     });
 
+    /// <summary>The SHA-256 the file carries in its last 32 bytes (checked in full by <see cref="TryRead"/>).</summary>
+    public static string StoredSha256(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        if (stream.Length < HeaderBytes + 32) throw new MalariaLabException($"{path}: too short to be a prepared-images file");
+        stream.Seek(-32, SeekOrigin.End);
+        var stored = new byte[32];
+        stream.ReadExactly(stored);
+        return Convert.ToHexStringLower(stored);
+    }
+
     /// <summary>The images, or null with the reason when the file is missing, truncated, of another shape or corrupt.</summary>
     public static PreparedImages? TryRead(string path, int expectedCount, int expectedSize, out string? problem)
     {

@@ -1,7 +1,10 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
-using MalariaLab.Evaluation;
+using MalariaLab.Figures;
+using MalariaLab.Metrics;
 using MalariaLab.Runs;
+using MalariaLab.Specs;
 using MalariaLab.Splitting;
 
 namespace MalariaLab.Reporting;
@@ -12,42 +15,44 @@ public static class ReportWriter
 {
     public const string Notice = "For research only: this model is not a medical device and must not be used for diagnosis.";
 
-    public static string Markdown(RunFolder run, RunManifest manifest, EvaluationMetrics metrics)
+    public static string Markdown(RunFolder run, RunManifest manifest, EvaluationMetrics metrics, ExperimentSpec spec)
     {
         var split = SplitFile.Read(run.File("split.csv"));
         var text = new StringBuilder();
         text.AppendLine($"# {manifest.Experiment} — run {manifest.RunId}").AppendLine();
         text.AppendLine($"> {Notice}").AppendLine();
-        text.AppendLine("## Result").AppendLine();
+        text.AppendLine($"## {Figure.Result}").AppendLine();
         text.AppendLine($"Scored on the **{metrics.Subset}** subset ({metrics.Images} images) with `{metrics.Weights}`, threshold {metrics.Threshold}.").AppendLine();
-        text.AppendLine("| accuracy | ROC AUC | average precision | sensitivity | specificity | MCC |");
-        text.AppendLine("| --- | --- | --- | --- | --- | --- |");
-        text.AppendLine($"| {metrics.Accuracy:F4} | {metrics.RocAuc:F4} | {metrics.AveragePrecision:F4} | {metrics.Sensitivity:F4} | {metrics.Specificity:F4} | {metrics.Matthews:F4} |").AppendLine();
+        var headline = MetricRegistry.All.Where(m => metrics.Metrics.ContainsKey(m.Name)).ToList();
+        text.AppendLine("| " + string.Join(" | ", headline.Select(m => m.Name)) + " |");
+        text.AppendLine("|" + string.Concat(headline.Select(_ => " --- |")));
+        text.AppendLine("| " + string.Join(" | ", headline.Select(m => metrics[m.Name].ToString("F4", CultureInfo.InvariantCulture))) + " |").AppendLine();
         text.AppendLine("```").Append(metrics.Report.ToText()).AppendLine("```").AppendLine();
-        text.AppendLine("![confusion matrix](plots/confusion_matrix.png)").AppendLine();
-        text.AppendLine("![ROC](plots/roc.png) ![PR](plots/precision_recall.png)").AppendLine();
-        text.AppendLine("## Training").AppendLine();
+        Figures(text, run, spec, Figure.Result);
+        text.AppendLine($"## {Figure.Training}").AppendLine();
         text.AppendLine($"{manifest.EpochsRun} epochs; best epoch {manifest.BestEpoch} (val accuracy {manifest.BestValAccuracy:F4}); {manifest.StopReason}; mean {manifest.ImagesPerSecond:F0} images/s on {manifest.Threads} threads.").AppendLine();
-        text.AppendLine("![loss](plots/loss.png) ![accuracy](plots/accuracy.png)").AppendLine();
-        text.AppendLine("## Data and split").AppendLine();
+        Figures(text, run, spec, Figure.Training);
+        text.AppendLine($"## {Figure.Data}").AppendLine();
         text.AppendLine("| subset | images | Parasitized | Uninfected | patients |");
         text.AppendLine("| --- | --- | --- | --- | --- |");
         foreach (var group in split.GroupBy(s => s.Subset).OrderBy(g => g.Key, StringComparer.Ordinal))
             text.AppendLine($"| {group.Key} | {group.Count()} | {group.Count(s => s.Label == "Parasitized")} | {group.Count(s => s.Label == "Uninfected")} | {group.Select(s => s.Patient).Distinct().Count()} |");
         text.AppendLine().AppendLine($"Dataset fingerprint `{manifest.DatasetFingerprint}`, split hash `{manifest.SplitHash}`, source `{manifest.DatasetSource}`.").AppendLine();
-        text.AppendLine(File.ReadAllText(run.File("spec.yaml")).Contains("corrections: \"none\"")
-            ? "Samples (rows: Parasitized, Uninfected):"
-            : "Samples (rows: True Parasitized, False Parasitized, True Uninfected, False Uninfected — Fuhad et al. 2020):").AppendLine().AppendLine("![samples](plots/samples.png)").AppendLine();
-        text.AppendLine("## What the network learned").AppendLine();
-        text.AppendLine("First conv layer, 6 filters (rows) x 3 channels (columns), min-max normalised:").AppendLine().AppendLine("![filters](plots/filters.png)").AppendLine();
-        text.AppendLine("Its 16 feature maps for the first evaluated image:").AppendLine().AppendLine("![feature maps](plots/feature_maps.png)").AppendLine();
-        if (File.Exists(run.File("plots/mistakes.png")))
-            text.AppendLine("Most confident mistakes (paths and probabilities in `plots/mistakes.csv`):").AppendLine().AppendLine("![mistakes](plots/mistakes.png)").AppendLine();
-        text.AppendLine("## Spec").AppendLine().AppendLine("```yaml").Append(File.ReadAllText(run.File("spec.yaml"))).AppendLine("```").AppendLine();
+        Figures(text, run, spec, Figure.Data);
+        text.AppendLine($"## {Figure.Learned}").AppendLine();
+        Figures(text, run, spec, Figure.Learned);
+        text.AppendLine("## Spec").AppendLine().AppendLine("```yaml").Append(spec.ToYaml()).AppendLine("```").AppendLine();
         var env = manifest.Environment;
         text.AppendLine("## Environment").AppendLine();
         text.AppendLine($"git {env.GitCommit}{(env.GitDirty ? " (dirty)" : "")}; TorchSharp {env.TorchSharpVersion}, LibTorch {env.LibTorchVersion}; {env.DotNetVersion}; {env.Os}; {env.CpuModel}; {manifest.Threads} threads; seed {manifest.Seed}; spec hash `{manifest.SpecHash}`.");
         return text.ToString();
+    }
+
+    /// <summary>Every registered figure of a section that the run has, with its caption.</summary>
+    static void Figures(StringBuilder text, RunFolder run, ExperimentSpec spec, string section)
+    {
+        foreach (var figure in FigureRegistry.All.Where(f => f.Section == section && File.Exists(run.File("plots/" + f.FileName))))
+            text.AppendLine($"{figure.Caption(spec)}:").AppendLine().AppendLine($"![{Path.GetFileNameWithoutExtension(figure.FileName)}](plots/{figure.FileName})").AppendLine();
     }
 
     /// <summary>A self-contained HTML rendering of the same content (images referenced relatively).</summary>

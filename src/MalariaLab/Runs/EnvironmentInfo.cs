@@ -20,6 +20,15 @@ public sealed record EnvironmentInfo(
         ReadCpuModel(),
         Environment.ProcessorCount);
 
+    /// <summary>The code a stage ran: the commit, plus a hash of the uncommitted diff when the tree is dirty (so two
+    /// runs of the same edited tree match, and any edit is a change).</summary>
+    public static string CodeVersion()
+    {
+        string commit = Git("rev-parse HEAD") ?? "unknown";
+        string diff = Git("diff HEAD") ?? "";
+        return diff.Length == 0 ? commit : $"{commit}+dirty.{Common.Hashing.Sha256Hex(diff)[..12]}";
+    }
+
     static string ReadCpuModel()
     {
         try

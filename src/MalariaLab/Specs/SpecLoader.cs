@@ -19,6 +19,21 @@ public static class SpecLoader
         return ExperimentSpec.FromValues(values, sweep);
     }
 
+    /// <summary>Sets validated values on a loaded spec (options such as --dataset-source), each checked as the key's
+    /// type; the location in errors is the option.</summary>
+    public static ExperimentSpec Override(ExperimentSpec spec, params (string Path, string? Value)[] values)
+    {
+        var updated = new SortedValues();
+        foreach (var (path, value) in spec.Values.InSchemaOrder) updated.Set(path, value);
+        foreach (var (path, value) in values)
+        {
+            var key = SpecSchema.Find(path) ?? throw new ArgumentException($"unknown spec key {path}", nameof(values));
+            var node = new SpecNode { Location = $"--{path.Replace('.', '-').Replace('_', '-')}", Scalar = value, Plain = false };
+            updated.Set(path, value is null ? null : SpecValidator.Convert(key, node));
+        }
+        return ExperimentSpec.FromValues(updated, spec.Sweep);
+    }
+
     /// <summary>Applies "key.path=value" to the tree; the new node remembers the argument as its location.</summary>
     public static SpecNode ApplyOverride(SpecNode root, string assignment)
     {

@@ -13,12 +13,21 @@ public sealed record SpecKey(string Path, ValueKind Kind, string Description)
     public double? Min { get; init; }
     public double? Max { get; init; }
     public string[]? Choices { get; init; }
+    /// <summary>The choices come from a registry (<see cref="SpecChoices"/>), not from this declaration.</summary>
+    public bool FromRegistry { get; init; }
+
+    public IReadOnlyList<string> AllowedChoices => FromRegistry ? SpecChoices.Of(Path).Select(c => c.Name).ToList() : Choices ?? [];
+
+    /// <summary>The description with a registry's entries appended ("name: what it is; ...").</summary>
+    public string FullDescription => FromRegistry
+        ? Description + " " + string.Join("; ", SpecChoices.Of(Path).Select(c => $"{c.Name}: {c.Description}")) + "."
+        : Description;
     /// <summary>Null is allowed (the key may be left empty: "not set").</summary>
     public bool Nullable { get; init; }
 
     public string Allowed => Kind switch
     {
-        ValueKind.Choice => "one of: " + string.Join(" | ", Choices!),
+        ValueKind.Choice => "one of: " + string.Join(" | ", AllowedChoices),
         ValueKind.Integer => "an integer" + Range,
         ValueKind.Number => "a number" + Range,
         ValueKind.Boolean => "true or false",
@@ -59,7 +68,7 @@ public static class SpecSchema
         new("dataset.corrections_source", ValueKind.String, "Base URL or folder holding True_/False_parasitized.csv and True_/False_uninfected.csv.") { Default = CorrectionsUrl },
         new("dataset.patient_maps_source", ValueKind.String, "Base URL or folder holding patientid_cellmapping_{parasitized,uninfected}.csv; null: take the patient from the file name.") { Default = PatientMapsUrl, Nullable = true },
 
-        new("split.strategy", ValueKind.Choice, "keras-validation-split: per class, the first `validation` of sorted file names (Keras flow_from_directory); stratified: seeded per-class fractions; patient: whole patients per subset; patient-kfold: k folds of whole patients.") { Default = "keras-validation-split", Choices = ["keras-validation-split", "stratified", "patient", "patient-kfold"] },
+        new("split.strategy", ValueKind.Choice, "Split strategy from the split registry.") { Default = "keras-validation-split", FromRegistry = true },
         new("split.validation", ValueKind.Number, "Fraction for validation (of all images; for patient-kfold, of the training folds).") { Default = 0.2, Min = 0, Max = 0.9 },
         new("split.test", ValueKind.Number, "Fraction held out for test (stratified and patient only).") { Default = 0.0, Min = 0, Max = 0.9 },
         new("split.folds", ValueKind.Integer, "Number of folds (patient-kfold).") { Default = 5L, Min = 2, Max = 50 },
@@ -69,7 +78,7 @@ public static class SpecSchema
         new("preprocess.interpolation", ValueKind.Choice, "Resize filter: nearest (Keras' default, PIL NEAREST) or bilinear.") { Default = "nearest", Choices = ["nearest", "bilinear"] },
         new("preprocess.scale", ValueKind.Number, "Pixel values are multiplied by this (the notebook: 1/255).") { Default = 1.0 / 255.0, Min = 0, Max = 1 },
 
-        new("model.arch", ValueKind.Choice, "Network from the model registry.") { Default = "seed-cnn", Choices = ["seed-cnn"] },
+        new("model.arch", ValueKind.Choice, "Network from the model registry.") { Default = "seed-cnn", FromRegistry = true },
         new("model.conv_dropout", ValueKind.Number, "Dropout after each conv block.") { Default = 0.2, Min = 0, Max = 0.95 },
         new("model.dense_units", ValueKind.Integer, "Units of the hidden dense layer.") { Default = 128L, Min = 1, Max = 4096 },
         new("model.dense_dropout", ValueKind.Number, "Dropout after the hidden dense layer.") { Default = 0.3, Min = 0, Max = 0.95 },

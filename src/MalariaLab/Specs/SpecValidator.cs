@@ -91,7 +91,7 @@ public static partial class SpecValidator
                 if (!Common.Hashing.IsSha256Hex(text)) throw Wrong($"'{text}'");
                 return text.ToLowerInvariant();
             case ValueKind.Choice:
-                if (!key.Choices!.Contains(text)) throw Wrong($"'{text}'");
+                if (!key.AllowedChoices.Contains(text)) throw Wrong($"'{text}'");
                 return text;
             case ValueKind.Boolean:
                 if (!node.Plain) throw Wrong($"the string '{text}'");

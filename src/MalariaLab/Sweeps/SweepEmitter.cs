@@ -11,7 +11,7 @@ public static class SweepEmitter
     {
         int points = SweepPlan.Expand(spec.Sweep).Count;
         if (points == 0) throw new Common.MalariaLabException($"{options.Experiment}: no 'sweep:' section");
-        string folder = Path.Combine(new Pipeline.Workspace(options.Artifacts).Root, "sweeps", spec.Name);
+        string folder = Path.Combine(new Graph.Workspace(options.Artifacts).Root, "sweeps", spec.Name);
         Directory.CreateDirectory(folder);
         var (file, text) = kind switch
         {

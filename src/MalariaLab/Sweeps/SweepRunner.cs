@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using MalariaLab.Common;
 using MalariaLab.Comparison;
+using MalariaLab.Graph;
 using MalariaLab.Pipeline;
 using MalariaLab.Runs;
-using MalariaLab.Specs;
 
 namespace MalariaLab.Sweeps;
 
@@ -13,7 +13,7 @@ public static class SweepRunner
 {
     public static IReadOnlyList<RunFolder> Run(PipelineOptions options, int parallel, ILog log, CancellationToken cancel = default)
     {
-        var spec = SpecLoader.LoadFile(options.Experiment, options.Overrides());
+        var spec = options.LoadSpec();
         var points = SweepPlan.Expand(spec.Sweep);
         if (points.Count == 0) throw new MalariaLabException($"{options.Experiment}: no 'sweep:' section; nothing to sweep");
         var runs = new List<RunFolder>();
@@ -23,7 +23,8 @@ public static class SweepRunner
             {
                 if (cancel.IsCancellationRequested) break;
                 log.Info($"sweep: point {point.Index + 1}/{points.Count}: {point.Label}");
-                runs.AddRange(CrossValidation.Run(WithPoint(options, point), null, log, cancel));
+                var pointOptions = WithPoint(options, point);
+                runs.AddRange(CrossValidation.Run(pointOptions.LoadSpec(), pointOptions, null, log, cancel));
             }
         }
         else runs.AddRange(RunInProcesses(options, points, parallel, log));
@@ -43,8 +44,9 @@ public static class SweepRunner
     public static PipelineOptions WithPoint(PipelineOptions options, SweepPoint point) =>
         options with { Sets = [.. options.Sets, .. point.Overrides] };
 
-    /// <summary>Each point as "train --sweep-point=N" in its own process, at most <paramref name="parallel"/> at once,
-    /// each with cores / parallel threads.</summary>
+    /// <summary>Each point as "train --sweep-point=N" in its own process (the same options, passed as an argument
+    /// list), at most <paramref name="parallel"/> at once, each with cores / parallel threads. A train process prints
+    /// the run folders it produced on stdout, one per line.</summary>
     static List<RunFolder> RunInProcesses(PipelineOptions options, List<SweepPoint> points, int parallel, ILog log)
     {
         int threads = Math.Max(1, Environment.ProcessorCount / parallel);
@@ -54,12 +56,7 @@ public static class SweepRunner
         Parallel.ForEach(points, new ParallelOptions { MaxDegreeOfParallelism = parallel }, point =>
         {
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var arg in new[] { cli, "train", $"--experiment={options.Experiment}", $"--artifacts={options.Artifacts}", $"--sweep-point={point.Index}", $"--set=train.threads={threads}" }
-                .Concat(options.Mirror is null ? [] : [$"--mirror={options.Mirror}"])
-                .Concat(options.DatasetSource is null ? [] : [$"--dataset-source={options.DatasetSource}"])
-                .Concat(options.DatasetSha256 is null ? [] : [$"--dataset-sha256={options.DatasetSha256}"])
-                .Concat(options.Sets.Select(s => $"--set={s}")))
-                start.ArgumentList.Add(arg);
+            foreach (var arg in TrainArguments(options, point.Index, threads).Prepend(cli)) start.ArgumentList.Add(arg);
             using var process = Process.Start(start)!;
             var errors = process.StandardError.ReadToEndAsync();
             string output = process.StandardOutput.ReadToEnd();
@@ -67,24 +64,26 @@ public static class SweepRunner
             lock (runs)
             {
                 log.Info($"sweep: point {point.Index} ({point.Label}) exited {process.ExitCode}");
-                if (process.ExitCode != 0) failures.Add($"point {point.Index}: {errors.Result.Trim()}");
-                else if (FolderOf(output) is { } run) runs.Add(run);
+                if (process.ExitCode != 0) failures.Add($"point {point.Index}: {errors.Result.Trim().Split('\n').LastOrDefault()}");
+                else runs.AddRange(output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Where(line => File.Exists(Path.Combine(line, RunManifest.FileName))).Select(RunFolder.Open));
             }
         });
         if (failures.Count > 0) log.Warn("sweep: failed points:\n" + string.Join("\n", failures));
         return runs.OrderBy(r => r.Path, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>The run folder a train process reported ("train: run folder X" or an already published run).</summary>
-    static RunFolder? FolderOf(string output)
+    /// <summary>The train command line for one point: every option the sweep was given, each as one argument.</summary>
+    public static IEnumerable<string> TrainArguments(PipelineOptions options, int point, int threads)
     {
-        foreach (var line in output.Split('\n').Reverse())
-        {
-            const string created = "train: run folder ";
-            if (line.StartsWith(created)) return RunFolder.Open(line[created.Length..].Trim());
-            const string reused = "train: published run ";
-            if (line.StartsWith(reused)) return RunFolder.Open(line[reused.Length..line.IndexOf(" already", StringComparison.Ordinal)]);
-        }
-        return null;
+        yield return "train";
+        yield return $"--experiment={options.Experiment}";
+        yield return $"--artifacts={options.Artifacts}";
+        yield return $"--sweep-point={point}";
+        if (options.Mirror is not null) yield return $"--mirror={options.Mirror}";
+        if (options.DatasetSource is not null) yield return $"--dataset-source={options.DatasetSource}";
+        if (options.DatasetSha256 is not null) yield return $"--dataset-sha256={options.DatasetSha256}";
+        yield return $"--set=train.threads={threads}"; // before the user's --set, so an explicit thread count wins
+        foreach (var set in options.Sets) yield return $"--set={set}";
     }
 }

@@ -1,7 +1,9 @@
 using MalariaLab.Common;
+using MalariaLab.Graph;
+using MalariaLab.Indexing;
 using MalariaLab.Models;
 using MalariaLab.Native;
-using MalariaLab.Pipeline;
+using MalariaLab.Prepare;
 using MalariaLab.Runs;
 using MalariaLab.Specs;
 using MalariaLab.Splitting;
@@ -9,34 +11,34 @@ using static TorchSharp.torch;
 
 namespace MalariaLab.Training;
 
-/// <summary>Train: data stages → a new run folder → the training loop → a manifest that says how it ended.
-/// The folder reads "running" until the end, then "complete", "incomplete" (Ctrl+C) or "failed".</summary>
+/// <summary>What Train consumes, resolved by the orchestrator: the spec, the index, the split and the prepared
+/// images with their identities, the thread count, and the stage key recorded in the manifest.</summary>
+public sealed record TrainInputs(
+    ExperimentSpec Spec, IReadOnlyList<IndexRow> Index, string DatasetFingerprint, IReadOnlyList<SplitRow> Split, string SplitHash,
+    PreparedImages Prepared, string PreparedKey, int Threads, string StageKey, EnvironmentInfo Environment);
+
+/// <summary>Train: a new run folder → the training loop → a manifest that says how it ended. The folder reads
+/// "running" until the end, then "complete", "incomplete" (Ctrl+C) or "failed".</summary>
 public static class TrainStage
 {
-    public static RunFolder Run(ExperimentSpec spec, PipelineOptions options, ILog log, CancellationToken cancel = default, int? threads = null, bool reusePublished = true)
-    {
-        var pipeline = new DataPipeline(spec, options, log);
-        var index = pipeline.Index();
-        var split = pipeline.Split(index);
-        var prepared = pipeline.PrepareImages(index);
+    public const string Run = "run";
 
-        // Reproduce pins the original run's count; otherwise the spec's (0 = all cores).
-        threads ??= spec.Train.Threads == 0 ? Environment.ProcessorCount : spec.Train.Threads;
-        set_num_threads(threads.Value);
+    public static readonly StageDefinition Definition = new("train", 1,
+        "Train into a new run folder (spec.yaml, split.csv, weights, history.csv, tensorboard/, manifest.json).",
+        // The run folder records the whole resolved spec, so a run answers only the spec it was trained with.
+        [""], ["index", "split", "prepare"], ["runs/<experiment>/<run-id>/weights/", "history.csv", "tensorboard/", "manifest.json"]);
+
+    /// <summary>Trains into a new folder under <paramref name="experimentRuns"/>; returns the run whatever its status.</summary>
+    public static RunFolder TrainNew(TrainInputs inputs, string experimentRuns, ILog log, CancellationToken cancel = default)
+    {
+        var spec = inputs.Spec;
+        set_num_threads(inputs.Threads);
         manual_seed(SeedSource.TorchSeed(spec.Seed, "torch"));
 
-        var environment = EnvironmentInfo.Capture();
-        string trainKey = Hashing.Sha256Hex($"train/v1\n{spec.Hash}\n{index.Fingerprint}\n{split.Hash}\n{environment.GitCommit}\n{threads}");
-        if (reusePublished && !options.Force && !environment.GitDirty && FindPublished(pipeline.Workspace.RunsOf(spec.Name), trainKey) is { } existing)
-        {
-            log.Info($"train: published run {existing.Path} already answers this spec (same spec, data, split, code and threads); skipped. --force trains again.");
-            return existing;
-        }
-
-        var run = RunFolder.Create(pipeline.Workspace.RunsOf(spec.Name), DateTimeOffset.UtcNow);
+        var run = RunFolder.Create(experimentRuns, DateTimeOffset.UtcNow);
         log.Info($"train: run folder {run.Path}");
         AtomicFile.WriteAllText(run.File("spec.yaml"), spec.ToYaml());
-        AtomicFile.WriteAllText(run.File("split.csv"), SplitFile.ToCsv(split.Rows));
+        AtomicFile.WriteAllText(run.File("split.csv"), SplitFile.ToCsv(inputs.Split));
         var manifest = new RunManifest
         {
             RunId = run.Id,
@@ -45,30 +47,30 @@ public static class TrainStage
             SpecHash = spec.Hash,
             DatasetSource = spec.Dataset.Source,
             DatasetSha256 = spec.Dataset.Sha256,
-            DatasetFingerprint = index.Fingerprint,
-            SplitHash = split.Hash,
-            PreparedKey = pipeline.PreparedKey(index),
-            Threads = threads.Value,
+            DatasetFingerprint = inputs.DatasetFingerprint,
+            SplitHash = inputs.SplitHash,
+            PreparedKey = inputs.PreparedKey,
+            Threads = inputs.Threads,
             MallocTuned = MallocTuning.Applied,
-            Environment = environment,
-            TrainKey = trainKey,
+            Environment = inputs.Environment,
+            TrainKey = inputs.StageKey,
             Started = DateTimeOffset.UtcNow,
         };
         manifest.Write(run.Path);
 
         try
         {
-            using var data = new TrainingData(prepared, index.Rows, split.Rows, spec.Preprocess.Scale);
+            using var data = new TrainingData(inputs.Prepared, inputs.Index, inputs.Split, spec.Preprocess.Scale);
             if (data.Train.Length == 0 || data.Validation.Length == 0)
                 throw new MalariaLabException($"split: training needs both a train and a validation subset (got {data.Train.Length} and {data.Validation.Length})");
             using var model = ModelRegistry.Create(spec.Model, spec.Preprocess.Size);
             string summary = ModelSummary.Describe(model, spec.Preprocess.Size);
             AtomicFile.WriteAllText(run.File("model.txt"), summary);
             log.Info(summary);
-            log.Info($"train: {data.Train.Length} training, {data.Validation.Length} validation images; batch {spec.Train.BatchSize}, {threads} threads");
+            log.Info($"train: {data.Train.Length} training, {data.Validation.Length} validation images; batch {spec.Train.BatchSize}, {inputs.Threads} threads");
 
             var outcome = new Trainer(spec.Train, spec.Seed, log).Fit(model, data, run.Weights, run.File("tensorboard"),
-                history => AtomicFile.WriteAllText(run.File("history.csv"), HistoryFile.ToCsv(history)), cancel);
+                history => AtomicFile.WriteAllText(run.File(RunFiles.HistoryCsv), HistoryFile.ToCsv(history)), cancel);
             ExportSafetensors(model, run, spec, outcome);
             var bestEpoch = outcome.History.FirstOrDefault(h => h.Epoch == outcome.BestEpoch);
             manifest = manifest with
@@ -90,25 +92,18 @@ public static class TrainStage
         }
         catch (Exception e)
         {
-            manifest.With(RunStatus.Failed, e.Message).Write(run.Path);
+            (manifest with { Status = RunStatus.Failed, StopReason = e.Message, Ended = DateTimeOffset.UtcNow }).Write(run.Path);
             throw;
         }
     }
 
-    static RunFolder? FindPublished(string experimentRuns, string trainKey)
+    /// <summary>The lock of a complete run: its weights by hash, and the folder.</summary>
+    public static StageResult? ResultOf(RunFolder run)
     {
-        if (!Directory.Exists(experimentRuns)) return null;
-        foreach (var folder in Directory.GetDirectories(experimentRuns).Order(StringComparer.Ordinal).Reverse())
-        {
-            if (!File.Exists(Path.Combine(folder, RunManifest.FileName))) continue;
-            try
-            {
-                var manifest = RunManifest.Read(folder);
-                if (manifest.Status == RunStatus.Published && manifest.TrainKey == trainKey) return RunFolder.Open(folder);
-            }
-            catch (MalariaLabException) { /* an unreadable manifest answers nothing */ }
-        }
-        return null;
+        var manifest = RunManifest.Read(run.Path);
+        if (manifest.Status != RunStatus.Complete) return null;
+        var outputs = manifest.Files.ToDictionary(f => f.Key, f => new LockedOutput(run.File(f.Key), f.Value, true));
+        return new StageResult(outputs, new Dictionary<string, string> { [Run] = run.Path });
     }
 
     /// <summary>weights/last.safetensors and weights/best.safetensors for PyTorch users (names as in README).</summary>
@@ -120,7 +115,4 @@ public static class TrainStage
         WeightsFile.Load(model, run.BestWeights);
         SafetensorsExport.Save(model, run.File("weights/best.safetensors"), new Dictionary<string, string>(metadata) { ["epoch"] = outcome.BestEpoch.ToString() });
     }
-
-    static RunManifest With(this RunManifest manifest, string status, string reason) =>
-        manifest with { Status = status, StopReason = reason, Ended = DateTimeOffset.UtcNow };
 }

@@ -1,3 +1,4 @@
+using MalariaLab.Runs;
 using System.Diagnostics;
 using MalariaLab.Common;
 using MalariaLab.Specs;

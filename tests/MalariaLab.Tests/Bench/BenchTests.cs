@@ -28,7 +28,7 @@ public class BenchTests
         using var temp = new TempFolder();
         SyntheticData.WriteFolder(temp.File("data"), [("P1", 40, 40), ("P2", 30, 30)]);
         var options = new PipelineOptions { Artifacts = temp.File("artifacts"), Sets = [$"dataset.source={temp.File("data")}", "dataset.sha256=null", "dataset.patient_maps_source=null", "train.threads=1"] };
-        var spec = SpecLoader.Parse("name: t\nseed: 1\nsplit: {strategy: stratified}\n", "t.yaml", options.Overrides());
+        var spec = SpecLoader.Parse("name: t\nseed: 1\nsplit: {strategy: stratified}\n", "t.yaml", options.Sets);
         var log = new CapturingLog();
 
         var result = Benchmark.Run(spec, options, log, repeats: 1, trainSteps: 2);

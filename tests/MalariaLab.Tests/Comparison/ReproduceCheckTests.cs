@@ -38,7 +38,7 @@ public class ReproduceCheckTests
         var bytes = File.ReadAllBytes(run.File(file));
         bytes[0] ^= 1;
         File.WriteAllBytes(run.File(file), bytes);
-        var e = Assert.Throws<MalariaLabException>(() => Publisher.Verify(run, RunManifest.Read(run.Path)));
+        var e = Assert.Throws<MalariaLabException>(() => RunSeal.Verify(run, RunManifest.Read(run.Path)));
         Assert.Contains($"{file} has SHA-256", e.Message);
     }
 }

@@ -14,7 +14,16 @@ public sealed class RealSampleTests : IClassFixture<RealSampleTests.Artifacts>
     readonly Artifacts _artifacts;
     public RealSampleTests(Artifacts artifacts) => _artifacts = artifacts;
 
-    DataPipeline Pipeline(string corrections, CapturingLog log, params string[] sets)
+    sealed record Indexed(IReadOnlyList<IndexRow> Rows, string Fingerprint, string SkippedCsv);
+
+    Indexed Index(string corrections, CapturingLog log)
+    {
+        var pipeline = Pipeline(corrections, log);
+        pipeline.Resolve("index");
+        return new Indexed(pipeline.IndexRows(), pipeline.DatasetFingerprint, pipeline.OutputPath("index", IndexStage.SkippedCsv));
+    }
+
+    Orchestrator Pipeline(string corrections, CapturingLog log, params string[] sets)
     {
         var options = new PipelineOptions
         {
@@ -23,19 +32,19 @@ public sealed class RealSampleTests : IClassFixture<RealSampleTests.Artifacts>
             Artifacts = _artifacts.Path,
             Sets = [$"dataset.corrections={corrections}", .. sets],
         };
-        var spec = SpecLoader.LoadFile(Path.Combine(TestPaths.RepoRoot, "experiments", "seed-cnn.yaml"), options.Overrides());
-        return new DataPipeline(spec, options, log);
+        options = options with { Experiment = Path.Combine(TestPaths.RepoRoot, "experiments", "seed-cnn.yaml") };
+        return new Orchestrator(options.LoadSpec(), options, log);
     }
 
     [Fact]
     public void Original_labels_give_the_published_counts()
     {
         var log = new CapturingLog();
-        var index = Pipeline("none", log).Index();
+        var index = Index("none", log);
         Assert.Equal(1646, index.Rows.Count(r => r.Label == Labels.Parasitized));
         Assert.Equal(2057, index.Rows.Count(r => r.Label == Labels.Uninfected));
         Assert.Equal(30, index.Rows.Select(r => r.Patient).Distinct().Count());
-        var skipped = Csv.ReadRecords(Path.Combine(index.Folder, "skipped.csv"), "path", "reason");
+        var skipped = Csv.ReadRecords(index.SkippedCsv, "path", "reason");
         Assert.Equal(["Parasitized/Thumbs.db", "Uninfected/Thumbs.db"], skipped.Select(s => s["path"]));
         // Patients from the official maps equal the file-name prefix on every file.
         Assert.All(index.Rows, r => Assert.Equal(PatientMaps.FromFileName(r.FileName), r.Patient));
@@ -45,9 +54,9 @@ public sealed class RealSampleTests : IClassFixture<RealSampleTests.Artifacts>
     [Fact]
     public void Exclude_keeps_the_true_lists_and_relabel_swaps_the_false_ones()
     {
-        var excluded = Pipeline("exclude", new CapturingLog()).Index();
-        var relabelled = Pipeline("relabel", new CapturingLog()).Index();
-        var none = Pipeline("none", new CapturingLog()).Index();
+        var excluded = Index("exclude", new CapturingLog());
+        var relabelled = Index("relabel", new CapturingLog());
+        var none = Index("none", new CapturingLog());
         int falseParasitized = relabelled.Rows.Count(r => r.Correction == "relabelled" && r.Class == Labels.Parasitized);
         int falseUninfected = relabelled.Rows.Count(r => r.Correction == "relabelled" && r.Class == Labels.Uninfected);
         Assert.Equal(1646 - falseParasitized, excluded.Rows.Count(r => r.Label == Labels.Parasitized));
@@ -61,11 +70,11 @@ public sealed class RealSampleTests : IClassFixture<RealSampleTests.Artifacts>
     [Fact]
     public void Second_run_reuses_the_cache_and_the_index()
     {
-        Pipeline("none", new CapturingLog()).Index();
+        Index("none", new CapturingLog());
         var log = new CapturingLog();
-        Pipeline("none", log).Index();
-        Assert.Contains("in cache", log.Text);
-        Assert.Contains("index: unchanged inputs, reusing", log.Text);
+        Index("none", log);
+        Assert.Contains("download: up to date", log.Text);
+        Assert.Contains("index: up to date", log.Text);
     }
 
     [Fact]

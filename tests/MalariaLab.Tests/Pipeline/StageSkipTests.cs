@@ -1,6 +1,6 @@
 using MalariaLab.Common;
 using MalariaLab.Pipeline;
-using MalariaLab.Specs;
+using MalariaLab.Splitting;
 using MalariaLab.Tests.Support;
 
 namespace MalariaLab.Tests.Pipeline;
@@ -12,28 +12,30 @@ public class StageSkipTests
     {
         using var temp = new TempFolder();
         SyntheticData.WriteFolder(temp.File("data"), [("P1", 3, 3), ("P2", 2, 4), ("P3", 4, 2)]);
-        DataPipeline Pipeline(CapturingLog log, params string[] sets)
+        (string Hash, string Folder) Split(CapturingLog log, bool force = false, params string[] sets)
         {
-            var options = new PipelineOptions { Artifacts = temp.File("artifacts"), Sets = [$"dataset.source={temp.File("data")}", "dataset.sha256=null", "dataset.patient_maps_source=null", .. sets] };
-            return new DataPipeline(SpecLoader.Parse("name: t\nseed: 1\nsplit: {strategy: stratified}\n", "t.yaml", options.Overrides()), options, log);
+            var options = new PipelineOptions { Artifacts = temp.File("artifacts"), Force = force, Sets = [$"dataset.source={temp.File("data")}", "dataset.sha256=null", "dataset.patient_maps_source=null", .. sets] };
+            var spec = MalariaLab.Specs.SpecLoader.Parse("name: t\nseed: 1\nsplit: {strategy: stratified}\n", "t.yaml", options.Sets);
+            var pipeline = new Orchestrator(spec, options, log);
+            var split = pipeline.Resolve("split")!;
+            return (split.Value(SplitStage.Hash), Path.GetDirectoryName(pipeline.OutputPath("split", SplitStage.SplitCsv))!);
         }
-        var first = Pipeline(new CapturingLog()).Split();
+        var first = Split(new CapturingLog());
 
         var again = new CapturingLog();
-        var second = Pipeline(again).Split();
-        Assert.Contains("index: unchanged inputs, reusing", again.Text);
-        Assert.Contains("split: unchanged inputs, reusing", again.Text);
-        Assert.Equal(first.Hash, second.Hash);
+        var second = Split(again);
+        Assert.Contains("index: up to date", again.Text);
+        Assert.Contains("split: up to date", again.Text);
+        Assert.Equal(first, second);
 
         var changed = new CapturingLog();
-        var reseeded = Pipeline(changed, "seed=2").Split();
-        Assert.Contains("index: unchanged inputs, reusing", changed.Text);
-        Assert.DoesNotContain("split: unchanged inputs", changed.Text);
+        var reseeded = Split(changed, false, "seed=2");
+        Assert.Contains("index: up to date", changed.Text);
+        Assert.DoesNotContain("split: up to date", changed.Text);
         Assert.NotEqual(first.Folder, reseeded.Folder);
 
         var forced = new CapturingLog();
-        var options = new PipelineOptions { Artifacts = temp.File("artifacts"), Force = true, Sets = [$"dataset.source={temp.File("data")}", "dataset.sha256=null", "dataset.patient_maps_source=null"] };
-        new DataPipeline(SpecLoader.Parse("name: t\nseed: 1\nsplit: {strategy: stratified}\n", "t.yaml", options.Overrides()), options, forced).Split();
-        Assert.DoesNotContain("unchanged inputs", forced.Text);
+        Split(forced, true);
+        Assert.DoesNotContain("up to date", forced.Text);
     }
 }

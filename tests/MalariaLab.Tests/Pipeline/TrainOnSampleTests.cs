@@ -50,7 +50,7 @@ public sealed class TrainOnSampleTests : IClassFixture<TrainOnSampleTests.Traine
         if (manifest.Environment.GitDirty) return; // uncommitted code: the code version is unknown, so Train never skips
         var (exit, output) = CliProcess.Run(TestPaths.RepoRoot, _trained.Arguments);
         Assert.True(exit == 0, output);
-        Assert.Contains($"train: published run {_trained.Run.Path} already answers this spec", output);
+        Assert.Contains($"train: run {_trained.Run.Path} already answers this spec", output);
         Assert.Single(Directory.GetDirectories(_trained.File("runs/seed-cnn")));
     }
 
@@ -59,7 +59,7 @@ public sealed class TrainOnSampleTests : IClassFixture<TrainOnSampleTests.Traine
     {
         var manifest = RunManifest.Read(_trained.Run.Path);
         Assert.Equal(RunStatus.Published, manifest.Status);
-        Publisher.Verify(_trained.Run, manifest);
+        RunSeal.Verify(_trained.Run, manifest);
         foreach (var file in new[] { "spec.yaml", "split.csv", "history.csv", "weights/best.bin", "weights/last.bin", "predictions.csv", "metrics.json", "report.md", "report.html", "per_patient.csv" })
             Assert.Contains(file, manifest.Files.Keys);
         Assert.Contains(manifest.Files.Keys, f => f.StartsWith("tensorboard/"));

@@ -114,11 +114,14 @@ public class DataInputTests
     public void Unknown_cli_option_and_missing_value_are_clear()
     {
         var (exit, output) = CliProcess.Run(TestPaths.RepoRoot, "split", "--datset-source=x");
-        Assert.Equal(1, exit);
-        Assert.Contains("error: unknown option --datset-source; allowed:", output);
+        Assert.Equal(2, exit);
+        Assert.Contains("error: Unrecognized command or argument '--datset-source=x'", output);
         (exit, output) = CliProcess.Run(TestPaths.RepoRoot, "nonsense");
         Assert.Equal(2, exit);
-        Assert.Contains("error: unknown command 'nonsense'", output);
+        Assert.Contains("error: Unrecognized command or argument 'nonsense'", output);
+        (exit, output) = CliProcess.Run(TestPaths.RepoRoot, "predict", "--run=x");
+        Assert.Equal(2, exit);
+        Assert.Contains("Option '--input' is required", output);
     }
 
     [Fact]
@@ -127,8 +130,8 @@ public class DataInputTests
         Assert.Contains("experiment spec not found", Assert.Throws<SpecException>(() => SpecLoader.LoadFile("/nonexistent/spec.yaml")).Message);
         using var temp = new TempFolder();
         var options = new PipelineOptions { Artifacts = temp.Path, DatasetSource = temp.File("missing.zip") };
-        var spec = SpecLoader.Parse("name: x\nseed: 1\n", "x.yaml", options.Overrides());
-        var e = Assert.Throws<MalariaLabException>(() => new DataPipeline(spec, options, new CapturingLog()).Download());
+        var spec = SpecLoader.Override(SpecLoader.Parse("name: x\nseed: 1\n", "x.yaml"), ("dataset.source", options.DatasetSource), ("dataset.sha256", null));
+        var e = Assert.Throws<MalariaLabException>(() => new Orchestrator(spec, options, new CapturingLog()).Resolve("download"));
         Assert.Contains("missing.zip: file not found", e.Message);
     }
 }

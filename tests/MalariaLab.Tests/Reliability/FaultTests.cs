@@ -57,7 +57,7 @@ public class FaultTests
         using (var process = CliProcess.Start(args))
         {
             string? line;
-            while ((line = process.StandardOutput.ReadLine()) is not null && !line.StartsWith("train: 2771 training")) { }
+            while ((line = process.StandardError.ReadLine()) is not null && !line.StartsWith("train: 2771 training")) { }
             Thread.Sleep(1500); // inside the first epoch
             process.Kill(entireProcessTree: true); // SIGKILL: no cleanup code runs
             process.WaitForExit();
@@ -184,7 +184,7 @@ public class FaultTests
         using (var process = CliProcess.Start(args))
         {
             string? line;
-            while ((line = process.StandardOutput.ReadLine()) is not null && !line.StartsWith("index: /")) { }
+            while ((line = process.StandardError.ReadLine()) is not null && !line.StartsWith("index: /")) { }
             Thread.Sleep(300); // decoding images
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
@@ -194,6 +194,6 @@ public class FaultTests
         Assert.True(exit == 0, output);
         Assert.Contains("prepare: 3463 images at 48x48", output);
         var rerun = CliProcess.Run(TestPaths.RepoRoot, args);
-        Assert.Contains("prepare: 3463 images from cache", rerun.Output);
+        Assert.Contains("prepare: up to date", rerun.Output);
     }
 }

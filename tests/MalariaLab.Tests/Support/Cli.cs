@@ -5,10 +5,10 @@ namespace MalariaLab.Tests.Support;
 /// <summary>Runs the CLI in its own process (for cross-process determinism and exit-code tests).</summary>
 public static class CliProcess
 {
-    /// <summary>Starts the CLI with stdout redirected (read it to follow progress; kill it to simulate a crash).</summary>
+    /// <summary>Starts the CLI with stderr (its log) redirected: read it to follow progress; kill it to simulate a crash.</summary>
     public static Process Start(params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = TestPaths.RepoRoot, RedirectStandardOutput = true };
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = TestPaths.RepoRoot, RedirectStandardError = true };
         start.ArgumentList.Add(TestPaths.CliDll);
         foreach (var a in args) start.ArgumentList.Add(a);
         return Process.Start(start)!;

@@ -1,8 +1,7 @@
 using System.Text.Json;
-using MalariaLab.Evaluation;
+using MalariaLab.Metrics;
 using MalariaLab.Runs;
 using MalariaLab.Specs;
-using MalariaLab.Training;
 
 namespace MalariaLab.Tests.Support;
 
@@ -17,7 +16,11 @@ public static class HandMadeRun
         File.WriteAllBytes(Path.Combine(folder, "weights", "best.bin"), [1, 2, 3]);
         File.WriteAllText(Path.Combine(folder, "history.csv"), HistoryFile.ToCsv([new EpochMetrics(1, 0.5, 0.8, 0.4, accuracy, 1e-4, 10, 500)]));
         var confusion = new Confusion(40, 10, 45, 5);
-        var metrics = new EvaluationMetrics("validation", 100, 0.5, "weights/best.bin", accuracy, 0.9, 0.8, 0.7, 0.95, 0.94, confusion, ClassificationReport.From(confusion));
+        var values = new Dictionary<string, double>
+        {
+            ["accuracy"] = accuracy, ["roc_auc"] = 0.95, ["average_precision"] = 0.94, ["sensitivity"] = 0.9, ["specificity"] = 0.8, ["matthews"] = 0.7,
+        };
+        var metrics = new EvaluationMetrics("validation", 100, 0.5, "weights/best.bin", values, confusion, ClassificationReport.From(confusion));
         File.WriteAllText(Path.Combine(folder, "metrics.json"), JsonSerializer.Serialize(metrics, RunManifest.Json));
         var run = RunFolder.Open(folder);
         new RunManifest

@@ -1,6 +1,6 @@
-using MalariaLab.Evaluation;
+using MalariaLab.Metrics;
 
-namespace MalariaLab.Tests.Evaluation;
+namespace MalariaLab.Tests.Metrics;
 
 public class MetricsTests
 {

@@ -1,16 +1,16 @@
-using MalariaLab.Pipeline;
+using MalariaLab.Metrics;
 
-namespace MalariaLab.Tests.Pipeline;
+namespace MalariaLab.Tests.Metrics;
 
-public class CrossValidationTests
+public class MeanStdTests
 {
     [Fact]
     public void Mean_and_sample_std_equal_numpy_ddof_1()
     {
         // numpy: np.mean([0.9, 0.92, 0.95]) = 0.9233333; np.std([0.9, 0.92, 0.95], ddof=1) = 0.0251661
-        var s = CrossValidation.Summarise([0.9, 0.92, 0.95]);
+        var s = MeanStd.Of([0.9, 0.92, 0.95]);
         Assert.Equal(0.92333333333, s.Mean, 10);
         Assert.Equal(0.02516611478, s.Std, 10);
-        Assert.Equal(0, CrossValidation.Summarise([0.5]).Std);
+        Assert.Equal(0, MeanStd.Of([0.5]).Std);
     }
 }

@@ -2,7 +2,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 
-namespace MalariaLab.Reporting;
+namespace MalariaLab.Figures;
 
 /// <summary>Tiles RGB or grey images into one PNG (sample grids, filters, feature maps, mistakes), each tile
 /// scaled up with nearest neighbour so small filters stay visible. Captions go in the report.</summary>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using MalariaLab.Common;
 
-namespace MalariaLab.Training;
+namespace MalariaLab.Runs;
 
 public sealed record EpochMetrics(int Epoch, double Loss, double Accuracy, double ValLoss, double ValAccuracy, double Lr, double Seconds, double ImagesPerSecond)
 {

@@ -1,4 +1,4 @@
-namespace MalariaLab.Evaluation;
+namespace MalariaLab.Metrics;
 
 /// <summary>Counts for the positive class (Parasitized = 1) at one threshold.</summary>
 public sealed record Confusion(int TruePositive, int FalsePositive, int TrueNegative, int FalseNegative)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace MalariaLab.Evaluation;
+namespace MalariaLab.Metrics;
 
 public sealed record ClassRow(string Name, double Precision, double Recall, double F1, int Support);
 

@@ -1,0 +1,171 @@
+using System.CommandLine;
+using MalariaLab.Common;
+using MalariaLab.Comparison;
+using MalariaLab.Graph;
+using MalariaLab.Pipeline;
+using MalariaLab.Prediction;
+using MalariaLab.Runs;
+using MalariaLab.Specs;
+using MalariaLab.Sweeps;
+using O = MalariaLab.Cli.CliOptions;
+
+namespace MalariaLab.Cli;
+
+/// <summary>The commands: each declares the options it uses and is a thin call of one library entry point. Logs go to
+/// stderr, results to stdout. Exit codes: 0 ok, 1 error, 2 usage, 3 a run did not finish, 4 unreadable inputs
+/// (predict), 5 not reproduced.</summary>
+public static class CliCommands
+{
+    public static IEnumerable<Command> All(ILog log)
+    {
+        foreach (var stage in new[] { "download", "extract", "index", "split", "prepare" })
+            yield return Stage(stage, log);
+
+        yield return Make("train", "Train, evaluate and publish a run (patient-kfold: every fold, then mean ± std); prints the run folders.",
+            "train --experiment=experiments/ci-smoke.yaml --mirror=../shared/data", [.. O.SpecOptions, O.Force, O.Fold, O.SweepPoint], log, parse =>
+        {
+            using var cancel = CtrlC(log);
+            var options = O.Pipeline(parse);
+            if (parse.GetValue(O.SweepPoint) is { } n)
+            {
+                var points = SweepPlan.Expand(options.LoadSpec().Sweep);
+                if (n < 0 || n >= points.Count) throw new MalariaLabException($"--sweep-point={n}: the sweep has points 0..{points.Count - 1}");
+                options = SweepRunner.WithPoint(options, points[n]);
+                log.Info($"sweep point {n}: {points[n].Label}");
+            }
+            var runs = CrossValidation.Run(options.LoadSpec(), options, parse.GetValue(O.Fold), log, cancel.Token);
+            foreach (var run in runs) Console.Out.WriteLine(run.Path);
+            return runs.All(r => RunManifest.Read(r.Path).Status == RunStatus.Published) ? 0 : 3;
+        });
+
+        yield return Make("evaluate", "Score a complete (not yet published) run: predictions, metrics, report text and figures.",
+            "evaluate --run=artifacts/runs/ci-smoke/20261126-040055-01", [.. O.SpecOptions, O.Run], log, parse =>
+        {
+            Orchestrator.EvaluateRun(RunOf(parse), O.Pipeline(parse), log);
+            return 0;
+        });
+
+        yield return Make("publish", "Write report.md/html and seal the run (every file hashed in the manifest).",
+            "publish --run=ci-smoke/latest", [.. O.SpecOptions, O.Run], log, parse =>
+        {
+            Orchestrator.PublishRun(RunOf(parse), log);
+            return 0;
+        });
+
+        yield return Make("predict", "Classify an image, folder or zip with a published run; CSV to --output or stdout.",
+            "predict --run=seed-cnn --input=cells/ --output=predictions.csv", [.. O.SpecOptions, O.Run, O.Input, O.Output], log, parse =>
+        {
+            var results = Predictor.Predict(RunOf(parse), O.CallerPath(parse.GetValue(O.Input)!), log);
+            string csv = Predictor.ToCsv(results);
+            if (O.PathOf(parse, O.Output) is { } output) { AtomicFile.WriteAllText(output, csv); log.Info($"predict: wrote {output}"); }
+            else Console.Out.Write(csv);
+            return results.Any(r => r.Error is not null) ? 4 : 0;
+        });
+
+        yield return Make("reproduce", "Retrain a published run from its own spec, seed and threads; check it is byte-identical.",
+            "reproduce --run=ci-smoke/latest --mirror=../shared/data", [.. O.SpecOptions, O.Run], log, parse =>
+            Reproducer.Reproduce(RunOf(parse), O.Pipeline(parse), log).Identical ? 0 : 5);
+
+        yield return Make("bench", "Measure prepare, training and inference images/s and peak RSS; write bench.json.",
+            "bench --repeats=5", [.. O.SpecOptions, O.Repeats, O.Output], log, parse =>
+        {
+            var options = Bench.Benchmark.WithDefaultData(O.Pipeline(parse));
+            var result = Bench.Benchmark.Run(options.LoadSpec(), options, log, parse.GetValue(O.Repeats));
+            string output = O.PathOf(parse, O.Output) ?? Path.Combine(new Workspace(options.Artifacts).Root, "bench", "bench.json");
+            Bench.Benchmark.Write(result, output);
+            log.Info($"bench: wrote {output}");
+            return 0;
+        });
+
+        yield return Make("compare", "Compare runs side by side: spec differences, metrics with deltas, data/split fingerprints, curves.",
+            "compare --runs=\"ci-sweep/*\"", [.. O.SpecOptions, O.Runs, O.RequireSameData, O.Output], log, parse =>
+        {
+            var options = O.Pipeline(parse);
+            var references = parse.GetValue(O.Runs)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(RunArgument).ToList();
+            var runs = RunComparison.Resolve(references, new Workspace(options.Artifacts).Runs, references.Contains("latest") ? options.LoadSpec().Name : "");
+            string folder = O.PathOf(parse, O.Output) ?? Path.Combine(new Workspace(options.Artifacts).Root, "comparisons", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
+            Console.Out.WriteLine(RunComparison.Write(runs, folder));
+            log.Info($"compare: wrote {folder}");
+            if (parse.GetValue(O.RequireSameData) && !RunComparison.SameData(runs))
+                throw new MalariaLabException("compare: --require-same-data: the runs did not see the same data and split (see the table above)");
+            return 0;
+        });
+
+        yield return Make("sweep", "Run every point of the spec's sweep (locally, --parallel=N processes) or --emit=slurm|k8s cluster files.",
+            "sweep --experiment=experiments/ci-sweep.yaml --parallel=2", [.. O.SpecOptions, O.Force, O.Parallel, O.Emit, O.Cpus], log, parse =>
+        {
+            var options = O.Pipeline(parse);
+            if (parse.GetValue(O.Emit) is { } emit)
+            {
+                log.Info($"sweep: wrote {SweepEmitter.WriteFile(options.LoadSpec(), options, emit, parse.GetValue(O.Cpus))}");
+                return 0;
+            }
+            using var cancel = CtrlC(log);
+            foreach (var run in SweepRunner.Run(options, parse.GetValue(O.Parallel), log, cancel.Token)) Console.Out.WriteLine(run.Path);
+            return 0;
+        });
+
+        yield return Make("status", "For the spec: each stage up to date, stale (and what changed) or missing; runs and downloads nothing.",
+            "status --experiment=experiments/ci-smoke.yaml --set=train.lr=0.001", [.. O.SpecOptions, O.Json, O.Dag], log, parse =>
+        {
+            if (parse.GetValue(O.Dag)) { Console.Out.Write(StageGraph.Describe()); return 0; }
+            var options = O.Pipeline(parse);
+            var statuses = PipelineStatus.Of(new Orchestrator(options.LoadSpec(), options, log));
+            Console.Out.Write(parse.GetValue(O.Json) ? PipelineStatus.ToJson(statuses) : PipelineStatus.ToText(statuses));
+            return 0;
+        });
+
+        yield return Make("spec", "Validate the spec (with overrides) and print it resolved, every key shown; --markdown: the key table.",
+            "spec --experiment=experiments/patient-cv.yaml --set=train.lr=0.001", [.. O.SpecOptions, O.Markdown], log, parse =>
+        {
+            if (parse.GetValue(O.Markdown)) { Console.Out.Write(SpecTable.Markdown()); return 0; }
+            var spec = O.Pipeline(parse).LoadSpec();
+            Console.Out.Write(spec.ToYaml());
+            log.Info($"# spec hash {spec.Hash}");
+            return 0;
+        });
+    }
+
+    static Command Stage(string stage, ILog log) =>
+        Make(stage, StageGraph.Get(stage).Description + " (and every stage before it, reused when unchanged)",
+            $"{stage} --experiment=experiments/ci-smoke.yaml --mirror=../shared/data", [.. O.SpecOptions, O.Force], log, parse =>
+        {
+            var options = O.Pipeline(parse);
+            new Orchestrator(options.LoadSpec(), options, log).Resolve(stage);
+            return 0;
+        });
+
+    static Command Make(string name, string summary, string example, Option[] options, ILog log, Func<ParseResult, int> action)
+    {
+        var command = new Command(name, $"{summary}\n\nExample:\n  MalariaLab.Cli {example}");
+        foreach (var option in options) command.Options.Add(option);
+        command.SetAction(parse => ErrorHandling.Run(() => action(parse), log));
+        return command;
+    }
+
+    /// <summary>--run: a folder relative to the caller when one exists there; otherwise a reference (NAME, latest).</summary>
+    static string RunArgument(string value) =>
+        !value.Contains('*') && Directory.Exists(O.CallerPath(value)) ? O.CallerPath(value) : value;
+
+    static RunFolder RunOf(ParseResult parse)
+    {
+        var options = O.Pipeline(parse);
+        string reference = RunArgument(parse.GetValue(O.Run)!);
+        string current = reference == "latest" ? options.LoadSpec().Name : "";
+        return RunReference.ResolveOne(reference, new Workspace(options.Artifacts).Runs, current);
+    }
+
+    /// <summary>First Ctrl+C: stop after the current batch (the run is marked incomplete). Second: the default (kill).</summary>
+    static CancellationTokenSource CtrlC(ILog log)
+    {
+        var source = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            if (source.IsCancellationRequested) return;
+            e.Cancel = true;
+            source.Cancel();
+            log.Info("stopping after the current batch (Ctrl+C again to kill)...");
+        };
+        return source;
+    }
+}

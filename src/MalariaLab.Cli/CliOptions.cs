@@ -1,0 +1,68 @@
+using System.CommandLine;
+using MalariaLab.Pipeline;
+
+namespace MalariaLab.Cli;
+
+/// <summary>The one option table: every option is declared here once, with its help; each command adds only the
+/// ones it uses. Options naming files are resolved against the caller's directory here, and nowhere else.</summary>
+public static class CliOptions
+{
+    public static readonly Option<string> Experiment = new("--experiment") { Description = "experiment spec (YAML)", DefaultValueFactory = _ => "experiments/seed-cnn.yaml" };
+    public static readonly Option<string?> DatasetSource = new("--dataset-source") { Description = "URL, zip or folder overriding dataset.source (the pinned SHA-256 then no longer applies)" };
+    public static readonly Option<string?> DatasetSha256 = new("--dataset-sha256") { Description = "expected SHA-256 of --dataset-source" };
+    public static readonly Option<string?> Mirror = new("--mirror") { Description = "folder searched (recursively, by file name) for pinned remote files before any download" };
+    public static readonly Option<string> Artifacts = new("--artifacts") { Description = "output folder", DefaultValueFactory = _ => "artifacts" };
+    public static readonly Option<string[]> Set = new("--set") { Description = "spec override key.path=value (repeatable)", AllowMultipleArgumentsPerToken = false };
+    public static readonly Option<bool> Force = new("--force") { Description = "rerun stages even when their inputs are unchanged" };
+
+    public static readonly Option<string> Run = new("--run") { Description = "run folder, NAME, NAME/latest or latest (the spec's experiment)", DefaultValueFactory = _ => "latest" };
+    public static readonly Option<int?> Fold = new("--fold") { Description = "patient-kfold: train only this fold" };
+    public static readonly Option<int?> SweepPoint = new("--sweep-point") { Description = "train only point N of the spec's sweep (a cluster array index)" };
+    public static readonly Option<string> Input = new("--input") { Description = "image file, folder or zip", Required = true };
+    public static readonly Option<string?> Output = new("--output") { Description = "file or folder to write (default: see the command)" };
+    public static readonly Option<int> Repeats = new("--repeats") { Description = "repeats per measurement (the median is reported)", DefaultValueFactory = _ => 3 };
+    public static readonly Option<string> Runs = new("--runs") { Description = "comma-separated run references: folders, NAME, NAME/latest, NAME/*, latest", Required = true };
+    public static readonly Option<bool> RequireSameData = new("--require-same-data") { Description = "fail unless every run saw the same data and split" };
+    public static readonly Option<int> Parallel = new("--parallel") { Description = "processes at once, cores divided between them", DefaultValueFactory = _ => 1 };
+    public static readonly Option<string?> Emit = new("--emit") { Description = "slurm or k8s: write cluster job files instead of running" };
+    public static readonly Option<int> Cpus = new("--cpus") { Description = "cpus per point in emitted job files", DefaultValueFactory = _ => 2 };
+    public static readonly Option<bool> Json = new("--json") { Description = "machine-readable output" };
+    public static readonly Option<bool> Dag = new("--dag") { Description = "print the stage graph (stages, spec keys, files between them) instead" };
+    public static readonly Option<bool> Markdown = new("--markdown") { Description = "print the spec-key table (README's) instead of the resolved spec" };
+
+    /// <summary>The options that select a spec and its data; every pipeline command has them.</summary>
+    public static readonly Option[] SpecOptions = [Experiment, DatasetSource, DatasetSha256, Mirror, Artifacts, Set];
+
+    static CliOptions()
+    {
+        Emit.AcceptOnlyFromAmong("slurm", "k8s");
+    }
+
+    /// <summary>build.sh exports the directory the user stood in; relative paths mean that directory.</summary>
+    public static string CallerPath(string path)
+    {
+        if (path.Contains("://") || Path.IsPathRooted(path)) return path;
+        string caller = Environment.GetEnvironmentVariable("MALARIALAB_CALLER_DIR") is { Length: > 0 } dir ? dir : Directory.GetCurrentDirectory();
+        return Path.GetFullPath(Path.Combine(caller, path));
+    }
+
+    /// <summary>A user-given path resolved against the caller's directory; a default stays relative to this process.</summary>
+    public static string? PathOf(ParseResult parse, Option<string?> option) => parse.GetValue(option) is { } value ? CallerPath(value) : null;
+
+    public static string DefaultedPathOf(ParseResult parse, Option<string> option)
+    {
+        string value = parse.GetValue(option)!;
+        return parse.GetResult(option) is { Implicit: false } ? CallerPath(value) : value;
+    }
+
+    public static PipelineOptions Pipeline(ParseResult parse) => new()
+    {
+        Experiment = DefaultedPathOf(parse, Experiment),
+        DatasetSource = PathOf(parse, DatasetSource),
+        DatasetSha256 = parse.GetValue(DatasetSha256),
+        Mirror = PathOf(parse, Mirror),
+        Artifacts = DefaultedPathOf(parse, Artifacts),
+        Sets = parse.GetValue(Set) ?? [],
+        Force = parse.GetValue(Force),
+    };
+}
