@@ -5,7 +5,12 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # Relative paths in arguments (--dataset-source=../x.zip) are resolved against where the user stands.
 export MALARIALAB_CALLER_DIR="$PWD"
+# The arguments exactly as typed, NUL-separated, so the Cake task hands them to the CLI as a list (no re-quoting).
+args_file="$(mktemp "${TMPDIR:-/tmp}/malarialab-args.XXXXXX")"
+trap 'rm -f "$args_file"' EXIT
+if [ "$#" -gt 0 ]; then printf '%s\0' "$@" > "$args_file"; fi
+export MALARIALAB_ARGS_FILE="$args_file"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet tool restore >/dev/null
-exec dotnet cake build/build.cake "$@"
+dotnet cake build/build.cake "$@"

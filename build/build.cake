@@ -1,41 +1,54 @@
-// MalariaLab build script (Cake .NET tool). Each stage task is one call of the CLI, which calls one
-// library stage; this file only parses arguments and wires tasks together.
+// MalariaLab build script (Cake .NET tool). Each stage task is one call of the CLI, which calls one library stage.
+// Arguments reach the CLI exactly as the user typed them (an argument list, never a re-joined string); the CLI
+// resolves paths against the caller's directory and declares every option once.
 var target = Argument("target", "Build");
 var configuration = Argument("configuration", "Release");
 
 var root = MakeAbsolute(Directory("..")).FullPath;              // Cake resolves relative to the script
-var callerDir = EnvironmentVariable("MALARIALAB_CALLER_DIR") ?? root;
 var cli = $"{root}/src/MalariaLab.Cli/bin/{configuration}/net10.0/MalariaLab.Cli.dll";
 
-// Options that name files are resolved against the caller's directory, so build.sh works from anywhere.
-var pathOptions = new HashSet<string> { "experiment", "dataset-source", "mirror", "artifacts", "run", "input", "output", "resume" };
-var cakeOnly = new HashSet<string> { "target", "configuration", "verbosity", "v" };
+// Cake's own options; everything else is the CLI's.
+var cakeOnly = new HashSet<string> { "--target", "--configuration", "--verbosity", "-v", "--exclusive", "-e", "--dryrun", "--tree", "--description" };
 
-string StageArguments(string stage)
+// build.sh / build.ps1 write the raw arguments NUL-separated to a file; without it (dotnet cake called directly)
+// Cake's parsed arguments are the fallback.
+IEnumerable<string> RawArguments()
 {
-    var args = new List<string> { stage };
-    foreach (var pair in Context.Arguments.GetArguments())
+    var file = EnvironmentVariable("MALARIALAB_ARGS_FILE");
+    if (!string.IsNullOrEmpty(file) && System.IO.File.Exists(file))
     {
-        if (cakeOnly.Contains(pair.Key)) continue;
-        foreach (var value in pair.Value)
-        {
-            var v = value;
-            if (pathOptions.Contains(pair.Key) && !v.Contains("://") && !System.IO.Path.IsPathRooted(v) && !(pair.Key == "run" && v == "latest"))
-                v = System.IO.Path.GetFullPath(System.IO.Path.Combine(callerDir, v));
-            args.Add(string.IsNullOrEmpty(v) || v == "true" && pair.Key is "force" or "require-same-data" ? $"--{pair.Key}" : $"--{pair.Key}={v}");
-        }
+        var text = System.IO.File.ReadAllText(file, new System.Text.UTF8Encoding(false));
+        return text.Length == 0 ? new string[0] : text.TrimEnd('\0').Split('\0');
     }
-    return string.Join(" ", args.Select(a => a.Contains(' ') || a.Contains('"') ? "\"" + a.Replace("\"", "\\\"") + "\"" : a));
+    return Context.Arguments.GetArguments().SelectMany(p => p.Value.Select(v => $"--{p.Key}={v}"));
 }
 
-void RunStage(string stage)
+List<string> StageArguments(string stage)
 {
-    var exit = StartProcess("dotnet", new ProcessSettings
+    var args = new List<string> { stage };
+    var raw = RawArguments().ToList();
+    for (int i = 0; i < raw.Count; i++)
     {
-        Arguments = $"\"{cli}\" {StageArguments(stage)}",
-        WorkingDirectory = root,
-    });
-    if (exit != 0) throw new CakeException(exit, $"stage '{stage}' failed with exit code {exit}");
+        var name = raw[i].Split('=')[0];
+        if (cakeOnly.Contains(name))
+        {
+            if (!raw[i].Contains('=') && name is "--target" or "--configuration" or "--verbosity" or "-v" && i + 1 < raw.Count) i++; // "--target Train"
+            continue;
+        }
+        args.Add(raw[i]);
+    }
+    return args;
+}
+
+void RunCli(params string[] stageAndExtra)
+{
+    var start = new System.Diagnostics.ProcessStartInfo("dotnet") { WorkingDirectory = root, UseShellExecute = false };
+    start.ArgumentList.Add(cli);
+    foreach (var arg in StageArguments(stageAndExtra[0]).Concat(stageAndExtra.Skip(1))) start.ArgumentList.Add(arg);
+    using var process = System.Diagnostics.Process.Start(start);
+    process.WaitForExit();
+    // The CLI's documented exit codes (2 usage, 3 incomplete, 4 unreadable inputs, 5 not reproduced) pass through unchanged.
+    if (process.ExitCode != 0) System.Environment.Exit(process.ExitCode);
 }
 
 Task("Clean")
@@ -70,16 +83,23 @@ foreach (var (name, stage, description) in new[]
     ("Split", "split", "Split deterministically; write split.csv."),
     ("Prepare", "prepare", "Decode and resize every image into the prepared cache."),
     ("Train", "train", "Every data stage (reused when unchanged), training into a new run folder, Evaluate and Publish."),
-    ("Evaluate", "evaluate", "Score a run (--run=FOLDER|latest): predictions, metrics, plots."),
-    ("Publish", "publish", "Write the report and seal a run (--run=FOLDER|latest)."),
-    ("Reproduce", "reproduce", "Retrain --run=FOLDER|latest from its spec, seed and threads; fail unless byte-identical."),
+    ("Evaluate", "evaluate", "Score a run (--run=FOLDER|NAME|latest): predictions, metrics, plots."),
+    ("Publish", "publish", "Write the report and seal a run (--run=FOLDER|NAME|latest)."),
+    ("Reproduce", "reproduce", "Retrain --run=FOLDER|NAME|latest from its spec, seed and threads; fail unless byte-identical."),
     ("Compare", "compare", "Compare --runs=A,B,... side by side (spec diff, metric deltas, fingerprints, curves)."),
     ("Sweep", "sweep", "Run every point of the spec's sweep (--parallel=N), or --emit=slurm|k8s job files."),
     ("Bench", "bench", "Images/s for prepare, training (batch 8/64/128) and inference, peak RSS; writes bench.json."),
-    ("Predict", "predict", "Classify --input=IMAGE|FOLDER|ZIP with --run=FOLDER|latest; --output=CSV."),
+    ("Predict", "predict", "Classify --input=IMAGE|FOLDER|ZIP with --run=FOLDER|NAME|latest; --output=CSV."),
+    ("Status", "status", "Each stage up to date, stale (what changed) or missing for the spec; runs nothing (--json)."),
+    ("Spec", "spec", "Validate the spec with its overrides and print it resolved (--markdown: the key table)."),
 })
 {
-    Task(name).Description(description).IsDependentOn("Build").Does(() => RunStage(stage));
+    Task(name).Description(description).IsDependentOn("Build").Does(() => RunCli(stage));
 }
+
+Task("Dag")
+    .Description("Print the stage graph: stages, the spec keys each reads, the files between them.")
+    .IsDependentOn("Build")
+    .Does(() => RunCli("status", "--dag"));
 
 RunTarget(target);

@@ -57,9 +57,9 @@ public sealed class Orchestrator
         bool force = _options.Force || (_settings.Rerun?.Contains(stage.Name) ?? false);
         var (found, reused) = _cache.RunOrReuse(stage, InputsOf(stage, withUpstream: true), force, key => RunStage(stage, key));
         if (found is null) return null;
+        _locks[stage.Name] = found;
         if (reused) Reused(stage, found);
         ExperimentLocks.Record(Workspace, _spec.Name, found);
-        _locks[stage.Name] = found;
         return found;
     }
 

@@ -78,7 +78,7 @@ public class FaultTests
     public void Kill_9_during_extract_leaves_no_data_folder_and_a_rerun_completes()
     {
         using var temp = new TempFolder();
-        string[] args = ["extract", $"--dataset-source={TestPaths.SampleZip}", $"--artifacts={temp.Path}"];
+        string[] args = ["extract", $"--dataset-source={TestPaths.SampleZip}", $"--artifacts={temp.Path}", $"--mirror={TestPaths.SharedData}"];
         using (var process = CliProcess.Start(args))
         {
             // Wait until the extraction temp folder appears, then kill.
@@ -157,7 +157,7 @@ public class FaultTests
         string sha = Hashing.Sha256Hex(payload);
         using var server = new LocalHttpServer(payload) { Throttle = TimeSpan.FromMilliseconds(20) };
         using var temp = new TempFolder();
-        string[] args = ["download", $"--dataset-source={server.Url}", $"--dataset-sha256={sha}", $"--artifacts={temp.Path}"];
+        string[] args = ["download", $"--dataset-source={server.Url}", $"--dataset-sha256={sha}", $"--artifacts={temp.Path}", $"--mirror={TestPaths.SharedData}"];
         using (var process = CliProcess.Start(args))
         {
             var clock = Stopwatch.StartNew();
