@@ -24,7 +24,7 @@ public sealed record StageLock(string Stage, int Version, string Key, SortedDict
 
     /// <summary>What downstream stages consume: the identity of every output, not where it lies.</summary>
     [JsonIgnore]
-    public string Fingerprint => Hashing.Sha256Hex(string.Join("\n", Outputs.Select(o => $"{o.Key}={o.Value.Identity}")));
+    public string Fingerprint => Hashing.Sha256Hex(string.Join("\n", Outputs.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => $"{o.Key}={o.Value.Identity}")));
 
     public string Value(string name) => Values.TryGetValue(name, out var v)
         ? v : throw new MalariaLabException($"stage {Stage}: its lock has no value '{name}' (written by an older version? rerun with --force)");

@@ -80,7 +80,14 @@ public static class PipelineStatus
         return changes;
     }
 
-    static string Short(string? value) => value is null ? "(none)" : value.Length > 40 ? value[..12] + "…" : value;
+    /// <summary>Hashes and commits to 12 characters (keeping a "+dirty.…" suffix), other values whole.</summary>
+    static string Short(string? value)
+    {
+        if (value is null) return "(none)";
+        if (value.Length <= 40) return value;
+        int plus = value.IndexOf('+');
+        return value[..12] + (plus > 12 ? value[plus..] : "…");
+    }
 
     public static string ToText(IReadOnlyList<StageStatus> statuses)
     {
