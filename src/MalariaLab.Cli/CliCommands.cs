@@ -126,6 +126,17 @@ public static class CliCommands
         });
     }
 
+    /// <summary>README's option table: every option once, the commands that take it, and its help.</summary>
+    public static string OptionsMarkdown(IEnumerable<Command> commands)
+    {
+        var list = commands.ToList();
+        var text = new System.Text.StringBuilder("| Option | Meaning | Commands |\n| --- | --- | --- |\n");
+        foreach (var option in list.SelectMany(c => c.Options).Distinct().Where(o => o.Name.StartsWith("--", StringComparison.Ordinal)))
+            text.Append($"| `{option.Name}` | {option.Description?.Replace("|", "\\|")} | " +
+                (O.SpecOptions.Contains(option) ? "every command but `options`" : string.Join(", ", list.Where(c => c.Options.Contains(option)).Select(c => c.Name))) + " |\n");
+        return text.ToString();
+    }
+
     static Command Stage(string stage, ILog log) =>
         Make(stage, StageGraph.Get(stage).Description + " (and every stage before it, reused when unchanged)",
             $"{stage} --experiment=experiments/ci-smoke.yaml --mirror=../shared/data", [.. O.SpecOptions, O.Force], log, parse =>

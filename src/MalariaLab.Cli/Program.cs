@@ -8,6 +8,9 @@ MallocTuning.Apply();
 var log = new ConsoleLog();
 var root = new RootCommand("MalariaLab: reproducible malaria cell classification (NIH/NLM cell images).");
 foreach (var command in CliCommands.All(log)) root.Subcommands.Add(command);
+var options = new Command("options", "Print every option, what it means and the commands that take it (README's table).");
+options.SetAction(_ => Console.Out.Write(CliCommands.OptionsMarkdown(root.Subcommands)));
+root.Subcommands.Add(options);
 foreach (var option in root.Options.OfType<VersionOption>()) option.Action = new VersionAction();
 
 var parse = root.Parse(args);
