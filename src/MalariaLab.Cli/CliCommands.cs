@@ -55,9 +55,11 @@ public static class CliCommands
         yield return Make("predict", "Classify an image, folder or zip with a published run; CSV to --output or stdout.",
             "predict --run=seed-cnn --input=cells/ --output=predictions.csv", [.. O.SpecOptions, O.Run, O.Input, O.Output], log, parse =>
         {
+            string? output = O.PathOf(parse, O.Output);
+            if (output is not null) AtomicFile.EnsureWritable(output); // before predicting anything
             var results = Predictor.Predict(RunOf(parse), O.CallerPath(parse.GetValue(O.Input)!), log);
             string csv = Predictor.ToCsv(results);
-            if (O.PathOf(parse, O.Output) is { } output) { AtomicFile.WriteAllText(output, csv); log.Info($"predict: wrote {output}"); }
+            if (output is not null) { AtomicFile.WriteAllText(output, csv); log.Info($"predict: wrote {output}"); }
             else Console.Out.Write(csv);
             return results.Any(r => r.Error is not null) ? 4 : 0;
         });

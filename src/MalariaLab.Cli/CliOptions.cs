@@ -13,6 +13,8 @@ public static class CliOptions
     public static readonly Option<string?> Mirror = new("--mirror") { Description = "folder searched (recursively, by file name) for pinned remote files before any download" };
     public static readonly Option<string> Artifacts = new("--artifacts") { Description = "output folder", DefaultValueFactory = _ => "artifacts" };
     public static readonly Option<string[]> Set = new("--set") { Description = "spec override key.path=value (repeatable)", AllowMultipleArgumentsPerToken = false };
+    public static readonly Option<int> HttpTimeout = new("--http-timeout") { Description = "seconds to wait for a connection, a response, or each read of a download before retrying", DefaultValueFactory = _ => 60 };
+    public static readonly Option<int> HttpAttempts = new("--http-attempts") { Description = "tries per download (each resumes from the partial file)", DefaultValueFactory = _ => 3 };
     public static readonly Option<bool> Force = new("--force") { Description = "rerun stages even when their inputs are unchanged" };
 
     public static readonly Option<string> Run = new("--run") { Description = "run folder, NAME, NAME/latest or latest (the spec's experiment)", DefaultValueFactory = _ => "latest" };
@@ -31,11 +33,13 @@ public static class CliOptions
     public static readonly Option<bool> Markdown = new("--markdown") { Description = "print the spec-key table (README's) instead of the resolved spec" };
 
     /// <summary>The options that select a spec and its data; every pipeline command has them.</summary>
-    public static readonly Option[] SpecOptions = [Experiment, DatasetSource, DatasetSha256, Mirror, Artifacts, Set];
+    public static readonly Option[] SpecOptions = [Experiment, DatasetSource, DatasetSha256, Mirror, Artifacts, Set, HttpTimeout, HttpAttempts];
 
     static CliOptions()
     {
         Emit.AcceptOnlyFromAmong("slurm", "k8s");
+        HttpTimeout.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 3600) r.AddError("--http-timeout: expected 1..3600 seconds"); });
+        HttpAttempts.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 20) r.AddError("--http-attempts: expected 1..20"); });
     }
 
     /// <summary>build.sh exports the directory the user stood in; relative paths mean that directory.</summary>
@@ -64,5 +68,11 @@ public static class CliOptions
         Artifacts = DefaultedPathOf(parse, Artifacts),
         Sets = parse.GetValue(Set) ?? [],
         Force = parse.GetValue(Force),
+        Http = new Download.HttpSettings
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(Math.Min(30, parse.GetValue(HttpTimeout))),
+            ReadTimeout = TimeSpan.FromSeconds(parse.GetValue(HttpTimeout)),
+            Attempts = parse.GetValue(HttpAttempts),
+        },
     };
 }

@@ -28,11 +28,29 @@ public static class AtomicFile
         }
     }
 
-    /// <summary>A unique temp name beside <paramref name="path"/> (same folder, so the rename is atomic).</summary>
+    /// <summary>A unique temp name beside <paramref name="path"/> (same folder, so the rename is atomic). It names the
+    /// host and process, so a later run can tell a leftover of a killed process (<see cref="TempFiles"/>).</summary>
     public static string TempPathFor(string path)
     {
         string dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(dir);
-        return Path.Combine(dir, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        return Path.Combine(dir, TempFiles.NameFor(Path.GetFileName(path)));
+    }
+
+    /// <summary>Fails early, naming the user's path, when a file cannot be written there (before any work is done).</summary>
+    public static void EnsureWritable(string path)
+    {
+        string full = Path.GetFullPath(path);
+        if (Directory.Exists(full)) throw new MalariaLabException($"{path}: is a folder; expected a file path");
+        try
+        {
+            string probe = TempPathFor(full);
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write)) { }
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new MalariaLabException($"{path}: cannot write there ({e.Message.Replace(full, path)})", e);
+        }
     }
 }

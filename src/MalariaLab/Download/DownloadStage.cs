@@ -68,10 +68,11 @@ public static class DownloadStage
         return name.Length == 0 ? "dataset.zip" : name;
     }
 
-    /// <summary>Identifies a folder source by its listing (relative paths, sizes, write times).</summary>
+    /// <summary>Identifies a folder source by its listing (relative paths, sizes, write times; links by their target),
+    /// walked without descending through links.</summary>
     public static string FolderListingHash(string folder) =>
-        Hashing.Sha256Hex(string.Join("\n", Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
-            .Select(f => new FileInfo(f))
+        Hashing.Sha256Hex(string.Join("\n", new DirectoryInfo(folder).EnumerateFiles("*", FolderLinks.NoLinks)
             .Select(f => $"{Path.GetRelativePath(folder, f.FullName).Replace('\\', '/')},{f.Length},{f.LastWriteTimeUtc.Ticks}")
+            .Concat(FolderLinks.LinksUnder(folder).Select(l => $"link:{Path.GetRelativePath(folder, l)}->{FolderLinks.FinalTarget(l)}"))
             .Order(StringComparer.Ordinal)));
 }

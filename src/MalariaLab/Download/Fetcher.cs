@@ -8,10 +8,12 @@ namespace MalariaLab.Download;
 /// <summary>Fetches a file into the content cache: from the cache itself (no request), a mirror folder,
 /// a local path or file:// URL, or http(s) with resume. Every result is SHA-256 verified when a hash is
 /// pinned; a mismatch deletes the temp file and names expected and actual.</summary>
-public sealed class Fetcher(ContentCache cache, ILog log, string? mirror = null, HttpClient? http = null)
+public sealed class Fetcher(ContentCache cache, ILog log, string? mirror = null, HttpSettings? settings = null)
 {
-    static readonly HttpClient SharedHttp = new() { Timeout = Timeout.InfiniteTimeSpan };
-    readonly HttpClient _http = http ?? SharedHttp;
+    readonly HttpSettings _settings = settings ?? new HttpSettings();
+    HttpClient? _client;
+    // No overall timeout (353 MB on a slow link may take an hour): the connect and idle-read limits bound each wait.
+    HttpClient Http => _client ??= new HttpClient(new SocketsHttpHandler { ConnectTimeout = _settings.ConnectTimeout }) { Timeout = Timeout.InfiniteTimeSpan };
 
     public FetchResult Fetch(FetchRequest request, CancellationToken cancel = default)
     {
@@ -29,7 +31,7 @@ public sealed class Fetcher(ContentCache cache, ILog log, string? mirror = null,
         if (TryLocalPath(request.Source) is { } local)
             return CopyLocal(local, request, expected, "local " + local);
         if (Uri.TryCreate(request.Source, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
-            return DownloadHttp(uri, request, expected, cancel);
+            return DownloadWithRetries(uri, request, expected, cancel);
         throw new MalariaLabException($"{request.Source}: not found (expected an existing file, a file:// URL or an http(s) URL)");
     }
 
@@ -75,6 +77,30 @@ public sealed class Fetcher(ContentCache cache, ILog log, string? mirror = null,
         }
     }
 
+    /// <summary>A dropped connection, a refused or slow connect, or a server that goes quiet is retried (resuming
+    /// from the partial file); after the last attempt the error names the URL.</summary>
+    FetchResult DownloadWithRetries(Uri uri, FetchRequest request, string? expected, CancellationToken cancel)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return DownloadHttp(uri, request, expected, cancel);
+            }
+            catch (TransientDownloadError e) when (attempt < _settings.Attempts)
+            {
+                log.Warn($"{uri}: {e.Message}; attempt {attempt + 1} of {_settings.Attempts} in {attempt} s (resumes from the partial file)");
+                Thread.Sleep(TimeSpan.FromSeconds(attempt));
+            }
+            catch (TransientDownloadError e)
+            {
+                throw new MalariaLabException($"{uri}: {e.Message} ({attempt} attempt{(attempt == 1 ? "" : "s")}); run again to resume", e);
+            }
+        }
+    }
+
+    sealed class TransientDownloadError(string message, Exception? inner = null) : Exception(message, inner);
+
     FetchResult DownloadHttp(Uri uri, FetchRequest request, string? expected, CancellationToken cancel)
     {
         // The partial file is keyed by URL so an interrupted download resumes on the next run.
@@ -84,13 +110,23 @@ public sealed class Fetcher(ContentCache cache, ILog log, string? mirror = null,
         using var message = new HttpRequestMessage(HttpMethod.Get, uri);
         if (have > 0) message.Headers.Range = new RangeHeaderValue(have, null);
         HttpResponseMessage response;
-        try
+        using (var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancel))
         {
-            response = _http.Send(message, HttpCompletionOption.ResponseHeadersRead, cancel);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new MalariaLabException($"{uri}: request failed: {e.Message}", e);
+            waiting.CancelAfter(_settings.ReadTimeout);
+            try
+            {
+                response = Http.Send(message, HttpCompletionOption.ResponseHeadersRead, waiting.Token);
+            }
+            catch (OperationCanceledException e) when (!cancel.IsCancellationRequested)
+            {
+                throw new TransientDownloadError(e.InnerException is TimeoutException
+                    ? $"no connection within {_settings.ConnectTimeout.TotalSeconds:F0} s"
+                    : $"no answer within {_settings.ReadTimeout.TotalSeconds:F0} s", e);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new TransientDownloadError($"request failed: {e.Message}", e);
+            }
         }
         using (response)
         {
@@ -110,15 +146,19 @@ public sealed class Fetcher(ContentCache cache, ILog log, string? mirror = null,
             {
                 try
                 {
-                    CopyHashing(body, target, new ProgressMeter(log, $"download {request.FileName}", total), have, cancel);
+                    CopyHashing(body, target, new ProgressMeter(log, $"download {request.FileName}", total), have, cancel, _settings.ReadTimeout);
                 }
                 catch (IOException e)
                 {
-                    throw new MalariaLabException($"{uri}: connection lost after {ProgressMeter.Bytes(target.Length)}; run again to resume ({e.Message})", e);
+                    throw new TransientDownloadError($"connection lost after {ProgressMeter.Bytes(target.Length)} ({e.Message})", e);
+                }
+                catch (OperationCanceledException e) when (!cancel.IsCancellationRequested)
+                {
+                    throw new TransientDownloadError($"no data for {_settings.ReadTimeout.TotalSeconds:F0} s after {ProgressMeter.Bytes(target.Length)}", e);
                 }
             }
             if (total is { } expectedLength && new FileInfo(partial).Length != expectedLength)
-                throw new MalariaLabException($"{uri}: got {new FileInfo(partial).Length} bytes, expected {expectedLength}; run again to resume");
+                throw new TransientDownloadError($"got {new FileInfo(partial).Length} bytes, expected {expectedLength}");
         }
         string actual = Hashing.Sha256OfFile(partial);
         try
@@ -140,13 +180,21 @@ public sealed class Fetcher(ContentCache cache, ILog log, string? mirror = null,
             throw new MalariaLabException($"{request.Source}: SHA-256 mismatch for {request.FileName}: expected {expected}, actual {actual}; the file was not cached");
     }
 
-    static string CopyHashing(Stream source, Stream target, ProgressMeter progress, long already, CancellationToken cancel)
+    /// <summary>Copies while hashing; with an idle timeout, each read must bring data within it.</summary>
+    static string CopyHashing(Stream source, Stream target, ProgressMeter progress, long already, CancellationToken cancel, TimeSpan? idle = null)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var buffer = new byte[1 << 20];
         long done = already;
         int read;
-        while ((read = source.Read(buffer)) > 0)
+        int Read()
+        {
+            if (idle is null) return source.Read(buffer);
+            quiet.CancelAfter(idle.Value);
+            return source.ReadAsync(buffer, quiet.Token).AsTask().GetAwaiter().GetResult();
+        }
+        while ((read = Read()) > 0)
         {
             cancel.ThrowIfCancellationRequested();
             target.Write(buffer, 0, read);

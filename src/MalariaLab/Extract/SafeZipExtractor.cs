@@ -20,7 +20,7 @@ public static class SafeZipExtractor
         }
         string parent = Path.GetDirectoryName(target)!;
         Directory.CreateDirectory(parent);
-        string temp = Path.Combine(parent, $".{Path.GetFileName(target)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        string temp = Path.Combine(parent, TempFiles.NameFor(Path.GetFileName(target)));
         try
         {
             Directory.CreateDirectory(temp);
@@ -63,12 +63,13 @@ public static class SafeZipExtractor
             var buffer = new byte[1 << 16];
             foreach (var entry in entries)
             {
-                string name = entry.FullName;
+                // Some Windows tools write '\\' separators; they mean folders, never part of a name.
+                string name = entry.FullName.Replace('\\', '/');
                 CheckName(zipPath, name, entry);
                 string destination = Path.GetFullPath(Path.Combine(root, name));
                 if (!destination.StartsWith(rootWithSlash, StringComparison.Ordinal))
                     throw new MalariaLabException($"{zipPath}: entry '{name}' would be written outside the target folder (zip-slip); refused");
-                if (name.EndsWith('/') || name.EndsWith('\\'))
+                if (name.EndsWith('/'))
                 {
                     Directory.CreateDirectory(destination);
                     continue;
@@ -82,6 +83,7 @@ public static class SafeZipExtractor
                     using var output = new FileStream(destination, FileMode.CreateNew, FileAccess.Write);
                     long written = 0;
                     int read;
+                    var crc = new Crc32();
                     while ((read = input.Read(buffer)) > 0)
                     {
                         written += read;
@@ -90,8 +92,14 @@ public static class SafeZipExtractor
                             throw new MalariaLabException($"{zipPath}: uncompressed size exceeds the limit of {limits.MaxTotalBytes} bytes (zip bomb?)");
                         if (written > 1 << 20 && written > limits.MaxRatio * Math.Max(entry.CompressedLength, 1))
                             throw new MalariaLabException($"{zipPath}: entry '{name}' expands more than {limits.MaxRatio}x (zip bomb?)");
+                        crc.Append(buffer.AsSpan(0, read));
                         output.Write(buffer, 0, read);
                     }
+                    // The bytes must be the ones the archive recorded: a flipped bit in a stored entry decompresses "fine".
+                    if (written != entry.Length)
+                        throw new MalariaLabException($"{zipPath}: entry '{name}' gave {written} bytes, the zip says {entry.Length} (corrupt)");
+                    if (crc.Value != entry.Crc32)
+                        throw new MalariaLabException($"{zipPath}: entry '{name}' fails its CRC-32 check (0x{crc.Value:X8}, the zip says 0x{entry.Crc32:X8}); corrupt");
                 }
                 catch (InvalidDataException e)
                 {

@@ -16,15 +16,25 @@ public static class DatasetIndexer
     public static IndexResult Build(string folder, string corrections, CorrectionLists? lists, IReadOnlyDictionary<string, string>? patients, ILog log)
     {
         string root = FindDataRoot(folder);
+        ReportIgnoredFolders(folder, root, log);
         var found = new List<(string Path, string Class)>();
-        foreach (var label in Labels.All)
-        {
-            var files = Directory.EnumerateFiles(Path.Combine(root, label)).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-            found.AddRange(files.Select(f => ($"{label}/{f}", label)));
-        }
-
         var rows = new ConcurrentBag<IndexRow>();
         var skipped = new ConcurrentBag<SkippedFile>();
+        foreach (var label in Labels.All)
+        {
+            foreach (var name in Directory.EnumerateFiles(Path.Combine(root, label)).Select(Path.GetFileName).Order(StringComparer.Ordinal))
+            {
+                string path = $"{label}/{name}";
+                if (RefusedLink(Path.Combine(root, label, name!), folder) is { } reason)
+                {
+                    log.Warn($"index: {path}: {reason}");
+                    skipped.Add(new SkippedFile(path, reason));
+                }
+                else if (IsOsMetadata(name!)) skipped.Add(new SkippedFile(path, "ignored: operating-system metadata file"));
+                else found.Add((path, label));
+            }
+        }
+
         int done = 0;
         var progress = new ProgressMeter(log, "index", found.Count, unit: "images");
         Parallel.ForEach(found, file =>
@@ -55,8 +65,8 @@ public static class DatasetIndexer
     {
         if (!Directory.Exists(folder)) throw new MalariaLabException($"{folder}: data folder not found");
         var candidates = new[] { folder }
-            .Concat(Directory.EnumerateDirectories(folder))
-            .Concat(Directory.EnumerateDirectories(folder).SelectMany(Directory.EnumerateDirectories))
+            .Concat(Folders(folder))
+            .Concat(Folders(folder).SelectMany(Folders))
             .Where(d => Labels.All.Any(l => Directory.Exists(Path.Combine(d, l))))
             .Order(StringComparer.Ordinal)
             .ToList();
@@ -67,6 +77,38 @@ public static class DatasetIndexer
             if (!Directory.Exists(Path.Combine(root, label)))
                 throw new MalariaLabException($"{root}: class folder '{label}/' is missing (found {string.Join(", ", Labels.All.Where(l => Directory.Exists(Path.Combine(root, l))))})");
         return root;
+    }
+
+    /// <summary>Sub-folders that may hold the data: never through a link, never macOS's __MACOSX/ resource forks.</summary>
+    static IEnumerable<string> Folders(string folder) =>
+        Directory.EnumerateDirectories(folder).Where(d => Path.GetFileName(d) != MacOsMetadata && !FolderLinks.IsLink(d));
+
+    const string MacOsMetadata = "__MACOSX";
+
+    /// <summary>Files operating systems leave beside images (Finder's ._* forks and .DS_Store, Explorer's Thumbs.db and desktop.ini).</summary>
+    static bool IsOsMetadata(string name) =>
+        name.StartsWith("._", StringComparison.Ordinal) || name is ".DS_Store" or "Thumbs.db" or "desktop.ini";
+
+    /// <summary>Why a file cannot be read as data: a link whose target is missing or outside the source folder.</summary>
+    static string? RefusedLink(string path, string sourceFolder)
+    {
+        if (!FolderLinks.IsLink(path)) return null;
+        string? target = FolderLinks.FinalTarget(path);
+        if (target is null) return "refused: a symbolic link that leads nowhere";
+        return FolderLinks.IsInside(target, sourceFolder) ? null : $"refused: a symbolic link to {target}, outside the data folder {sourceFolder}";
+    }
+
+    /// <summary>Says what was left out beside the class folders: __MACOSX/, folder links, other folders.</summary>
+    static void ReportIgnoredFolders(string folder, string root, ILog log)
+    {
+        foreach (var dir in Directory.EnumerateDirectories(folder).Concat(folder == root ? [] : Directory.EnumerateDirectories(root)).Distinct().Order(StringComparer.Ordinal))
+        {
+            string name = Path.GetFileName(dir);
+            if (name == MacOsMetadata) log.Info($"index: ignored {Path.GetRelativePath(folder, dir)}/ (macOS metadata)");
+            else if (FolderLinks.IsLink(dir)) log.Warn($"index: {Path.GetRelativePath(folder, dir)} is a symbolic link to a folder ({FolderLinks.FinalTarget(dir) ?? "missing"}); not followed");
+            else if (Path.GetDirectoryName(dir) == root && !Labels.All.Contains(name))
+                log.Warn($"index: folder '{name}/' beside the class folders is ignored (the classes are {string.Join(" and ", Labels.All.Select(l => l + "/"))})");
+        }
     }
 
     sealed record Outcome(IndexRow? Row, SkippedFile? Skip);

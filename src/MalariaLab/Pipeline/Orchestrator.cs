@@ -90,13 +90,16 @@ public sealed class Orchestrator
         return inputs;
     }
 
+    bool _cleaned;
+
     StageResult? RunStage(StageDefinition stage, string key)
     {
         _cancel.ThrowIfCancellationRequested();
+        if (!_cleaned) { TempFiles.CleanOrphans(Workspace.Root, _log); _cleaned = true; }
         switch (stage.Name)
         {
             case "download":
-                return DownloadStage.Run(_spec.Dataset, new Fetcher(new ContentCache(Workspace.Cache), _log, _options.Mirror), _log);
+                return DownloadStage.Run(_spec.Dataset, new Fetcher(new ContentCache(Workspace.Cache), _log, _options.Mirror, _options.Http), _log);
             case "extract":
                 var dataset = _locks["download"].Outputs[DownloadStage.Dataset];
                 return ExtractStage.Run(dataset, Workspace.Absolute(dataset.Path), Workspace.DataFor, _log);

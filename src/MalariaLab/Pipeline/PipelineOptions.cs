@@ -13,6 +13,7 @@ public sealed record PipelineOptions
     public string Artifacts { get; init; } = "artifacts";
     public IReadOnlyList<string> Sets { get; init; } = [];
     public bool Force { get; init; }
+    public Download.HttpSettings Http { get; init; } = new();
 
     /// <summary>The spec file with its --set overrides, then --dataset-source / --dataset-sha256 as typed values (a
     /// new source drops the pinned SHA-256 unless one is given).</summary>

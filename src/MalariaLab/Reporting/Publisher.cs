@@ -31,13 +31,17 @@ public static class Publisher
         AtomicFile.WriteAllText(run.File("report.md"), markdown);
         AtomicFile.WriteAllText(run.File("report.html"), ReportWriter.Html(markdown));
         var sealedManifest = manifest with { Status = RunStatus.Published, Files = run.HashFiles() };
-        sealedManifest.Write(run.Path);
+        RunSeal.WriteSealed(run, sealedManifest);
         RunSeal.Seal(run);
         log.Info($"publish: sealed {sealedManifest.Files.Count} files in {run.Path}; runs/{manifest.Experiment}/latest → {run.Id}");
     }
 
     /// <summary>The lock of a published run: its sealed manifest by hash.</summary>
     public static StageResult ResultOf(RunFolder run) =>
-        new(new Dictionary<string, LockedOutput> { [RunManifest.FileName] = StageCache.HashedFile(run.File(RunManifest.FileName)) },
+        new(new Dictionary<string, LockedOutput>
+            {
+                [RunManifest.FileName] = StageCache.HashedFile(run.File(RunManifest.FileName)),
+                [RunSeal.ManifestSeal] = StageCache.HashedFile(run.File(RunSeal.ManifestSeal)),
+            },
             new Dictionary<string, string> { ["run"] = run.Path });
 }

@@ -54,7 +54,7 @@ public sealed class RunFolder
         foreach (var file in Directory.EnumerateFiles(start, "*", SearchOption.AllDirectories))
         {
             string rel = System.IO.Path.GetRelativePath(Path, file).Replace('\\', '/');
-            if (rel is RunManifest.FileName or ".claim" || System.IO.Path.GetFileName(rel).StartsWith('.')) continue;
+            if (rel is RunManifest.FileName or RunSeal.ManifestSeal or ".claim" || System.IO.Path.GetFileName(rel).StartsWith('.')) continue;
             files[rel] = Hashing.Sha256OfFile(file);
         }
         return files;

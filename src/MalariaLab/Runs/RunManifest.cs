@@ -52,20 +52,49 @@ public sealed record RunManifest
 
     public const string FileName = "manifest.json";
 
-    public void Write(string runFolder) => AtomicFile.WriteAllText(Path.Combine(runFolder, FileName), JsonSerializer.Serialize(this, Json) + "\n");
+    public string ToText() => JsonSerializer.Serialize(this, Json) + "\n";
+
+    public void Write(string runFolder) => AtomicFile.WriteAllText(Path.Combine(runFolder, FileName), ToText());
 
     public static RunManifest Read(string runFolder)
     {
         string path = Path.Combine(runFolder, FileName);
         if (!File.Exists(path)) throw new MalariaLabException($"{runFolder}: not a run folder (no {FileName})");
+        RunManifest manifest;
         try
         {
-            return JsonSerializer.Deserialize<RunManifest>(File.ReadAllText(path), Json)
+            manifest = JsonSerializer.Deserialize<RunManifest>(File.ReadAllText(path), Json)
                 ?? throw new MalariaLabException($"{path}: empty manifest");
         }
         catch (JsonException e)
         {
             throw new MalariaLabException($"{path}: unreadable manifest ({e.Message})", e);
         }
+        manifest.Check(path);
+        return manifest;
     }
+
+    static readonly string[] Statuses = [RunStatus.Running, RunStatus.Incomplete, RunStatus.Complete, RunStatus.Failed, RunStatus.Published];
+
+    /// <summary>Every field a reader acts on is checked before use: an edited manifest fails here with the field's
+    /// name, never deep inside LibTorch (a negative thread count aborts the process) or the file system.</summary>
+    void Check(string path)
+    {
+        void Fail(string field, object? value, string expected) =>
+            throw new MalariaLabException($"{path}: '{field}' is {JsonSerializer.Serialize(value)}; expected {expected} (edited?)");
+        if (Threads is < 1 or > 1024) Fail("threads", Threads, "1..1024");
+        if (!Statuses.Contains(Status)) Fail("status", Status, string.Join(", ", Statuses));
+        if (!IsName(RunId)) Fail("run_id", RunId, "a run id (one path segment)");
+        if (!IsName(Experiment)) Fail("experiment", Experiment, "an experiment name (one path segment)");
+        if (Seed is < 0 or > int.MaxValue) Fail("seed", Seed, $"0..{int.MaxValue}");
+        if (EpochsRun < 0) Fail("epochs_run", EpochsRun, "0 or more");
+        foreach (var (file, sha) in Files)
+        {
+            if (file.Length == 0 || file.StartsWith('/') || file.Contains('\\') || file.Split('/').Any(p => p is "" or "." or ".."))
+                Fail("files", file, "paths relative to the run folder");
+            if (!Hashing.IsSha256Hex(sha)) Fail($"files[{file}]", sha, "a SHA-256 (64 hex digits)");
+        }
+    }
+
+    static bool IsName(string? name) => name is { Length: > 0 and <= 128 } && name is not ("." or "..") && name.IndexOfAny(['/', '\\', '\0', '\n']) < 0;
 }

@@ -7,7 +7,29 @@ public static class SpecLoader
     {
         if (!File.Exists(path))
             throw new SpecException(path, "", "experiment spec not found");
-        return Parse(File.ReadAllText(path), path, overrides);
+        var info = new FileInfo(path);
+        if (info.Length > MaxBytes)
+            throw new SpecException(path, "", $"{info.Length:N0} bytes; a spec is a few kilobytes (limit {MaxBytes:N0})");
+        return Parse(DecodeUtf8(File.ReadAllBytes(path), path), path, overrides);
+    }
+
+    /// <summary>Specs larger than this are refused before reading (a real one is about 1 KB).</summary>
+    public const int MaxBytes = 1 << 20;
+
+    /// <summary>Strict UTF-8 (a BOM is allowed): invalid bytes are named by offset instead of silently becoming U+FFFD.</summary>
+    public static string DecodeUtf8(byte[] bytes, string path)
+    {
+        int start = bytes.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        try
+        {
+            return new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes, start, bytes.Length - start);
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            int offset = start + Math.Max(0, e.Index);
+            int line = 1 + bytes.AsSpan(0, Math.Min(offset, bytes.Length)).Count((byte)'\n');
+            throw new SpecException($"{path}:{line}", "", $"not UTF-8: invalid byte 0x{bytes[Math.Min(offset, bytes.Length - 1)]:X2} at byte offset {offset}; save the file as UTF-8");
+        }
     }
 
     public static ExperimentSpec Parse(string yaml, string fileName, IEnumerable<string>? overrides = null)

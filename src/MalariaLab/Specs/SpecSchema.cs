@@ -32,7 +32,7 @@ public sealed record SpecKey(string Path, ValueKind Kind, string Description)
         ValueKind.Number => "a number" + Range,
         ValueKind.Boolean => "true or false",
         ValueKind.Sha256 => "64 hex digits (a SHA-256)" + (Nullable ? " or null" : ""),
-        ValueKind.Identifier => "a name of letters, digits, '-', '_' or '.'",
+        ValueKind.Identifier => "a name of 1-64 letters, digits, '-', '_' or '.' (starting with a letter or digit)",
         _ => "a string" + (Nullable ? " or null" : ""),
     };
 

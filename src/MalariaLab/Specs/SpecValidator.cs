@@ -26,7 +26,21 @@ public static partial class SpecValidator
             }
             values.Set(key.Path, Convert(key, node));
         }
+        CheckTogether(values, path => found.TryGetValue(path, out var node) ? node.Location : root.Location);
         return values;
+    }
+
+    /// <summary>Rules between keys, checked when the spec is read rather than after the data stages ran.</summary>
+    static void CheckTogether(SortedValues values, Func<string, string> locationOf)
+    {
+        double validation = (double)values["split.validation"]!, test = (double)values["split.test"]!;
+        if (validation <= 0)
+            throw new SpecException(locationOf("split.validation"), "split.validation",
+                "must be above 0: training needs validation images (early stopping and the best checkpoint watch them)");
+        if (validation + test >= 1)
+            throw new SpecException(locationOf("split.test"), "split.test", $"validation ({validation}) + test ({test}) must be below 1 to leave a training set");
+        if ((long)values["split.fold"]! >= (long)values["split.folds"]!)
+            throw new SpecException(locationOf("split.fold"), "split.fold", $"{values["split.fold"]} is not a fold of {values["split.folds"]} (expected 0..{(long)values["split.folds"]! - 1})");
     }
 
     static void Walk(SpecNode map, string prefix, Dictionary<string, SpecNode> found, IReadOnlySet<string> extraSections)
@@ -85,7 +99,7 @@ public static partial class SpecValidator
             case ValueKind.String:
                 return text;
             case ValueKind.Identifier:
-                if (!IdentifierPattern().IsMatch(text)) throw Wrong($"'{text}'");
+                if (!IdentifierPattern().IsMatch(text)) throw Wrong(text.Length > MaxIdentifier ? $"{text.Length} characters" : $"'{text.ReplaceLineEndings("\\n")}'");
                 return text;
             case ValueKind.Sha256:
                 if (!Common.Hashing.IsSha256Hex(text)) throw Wrong($"'{text}'");
@@ -122,7 +136,11 @@ public static partial class SpecValidator
             throw new SpecException(node.Location, key.Path, $"value {node.Scalar} is out of range; expected {key.Allowed}");
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+    /// <summary>Names become folder names: bounded so a run path stays well below the OS limits.</summary>
+    public const int MaxIdentifier = 64;
+
+    // \z, not $: "$" would also match before a trailing newline.
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\z")]
     private static partial Regex IdentifierPattern();
 }
 

@@ -6,8 +6,15 @@ namespace MalariaLab.Specs;
 /// <summary>Reads YAML text into <see cref="SpecNode"/>s that remember their file:line:column.</summary>
 public static class YamlReader
 {
+    /// <summary>Deeper nesting than any spec needs is refused before loading (a hostile file cannot exhaust the stack).</summary>
+    public const int MaxDepth = 32;
+    /// <summary>More nodes than any spec needs (about 60 keys) is refused before loading.</summary>
+    public const int MaxNodes = 10_000;
+
     public static SpecNode Read(string text, string fileName)
     {
+        CheckTabs(text, fileName);
+        Scan(text, fileName);
         var stream = new YamlStream();
         try
         {
@@ -32,13 +39,71 @@ public static class YamlReader
         var stream = new YamlStream();
         try
         {
+            Scan(value, location);
             stream.Load(new StringReader(value));
         }
         catch (YamlException e)
         {
             throw new SpecException(location, "", $"value is not valid YAML: {(e.InnerException?.Message ?? e.Message).Trim()}");
         }
+        catch (SpecException e) when (e.Location != location)
+        {
+            throw new SpecException(location, "", e.Message[(e.Location.Length + 2)..]);
+        }
+        if (stream.Documents.Count != 1)
+            throw new SpecException(location, "", stream.Documents.Count == 0
+                ? "value is empty once read as YAML (a '#' starts a comment, '...' ends a document); quote it, e.g. --set 'description=\"# first try\"'"
+                : "value holds more than one YAML document; quote it");
         return Relocate(Convert(stream.Documents[0].RootNode, ""), location);
+    }
+
+    /// <summary>YAML indents with spaces only; a tab there is named at its own line and column.</summary>
+    static void CheckTabs(string text, string fileName)
+    {
+        var lines = text.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            int column = 0;
+            while (column < lines[i].Length && lines[i][column] is ' ' or '\t')
+            {
+                if (lines[i][column] == '\t')
+                    throw new SpecException($"{fileName}:{i + 1}:{column + 1}", "", "a tab in the indentation; YAML indents with spaces only");
+                column++;
+            }
+        }
+    }
+
+    /// <summary>Walks the parser's events before anything is built: aliases (and anchors) are refused, since a spec
+    /// needs none and they are how a small file expands without bound ("billion laughs", self-reference), and depth
+    /// and node count are capped.</summary>
+    static void Scan(string text, string fileName)
+    {
+        var parser = new Parser(new StringReader(text));
+        int depth = 0, nodes = 0;
+        try
+        {
+            while (parser.MoveNext())
+            {
+                var current = parser.Current!;
+                string at = $"{fileName}:{current.Start.Line}:{current.Start.Column}";
+                switch (current)
+                {
+                    case YamlDotNet.Core.Events.AnchorAlias:
+                        throw new SpecException(at, "", "YAML aliases (*name) are not allowed in a spec; write the value out");
+                    case YamlDotNet.Core.Events.NodeEvent node when !node.Anchor.IsEmpty:
+                        throw new SpecException(at, "", $"YAML anchors (&{node.Anchor.Value}) are not allowed in a spec; write the values out");
+                }
+                if (current is YamlDotNet.Core.Events.NodeEvent && ++nodes > MaxNodes)
+                    throw new SpecException(at, "", $"more than {MaxNodes} YAML nodes; a spec has about 60 keys");
+                if (current is YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart && ++depth > MaxDepth)
+                    throw new SpecException(at, "", $"nested more than {MaxDepth} levels deep; a spec has at most 4");
+                if (current is YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd) depth--;
+            }
+        }
+        catch (YamlException e)
+        {
+            throw new SpecException($"{fileName}:{e.Start.Line}:{e.Start.Column}", "", $"not valid YAML: {(e.InnerException?.Message ?? e.Message).Trim()}");
+        }
     }
 
     static SpecNode Relocate(SpecNode node, string location) => new()

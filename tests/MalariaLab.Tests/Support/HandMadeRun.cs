@@ -23,14 +23,15 @@ public static class HandMadeRun
         var metrics = new EvaluationMetrics("validation", 100, 0.5, "weights/best.bin", values, confusion, ClassificationReport.From(confusion));
         File.WriteAllText(Path.Combine(folder, "metrics.json"), JsonSerializer.Serialize(metrics, RunManifest.Json));
         var run = RunFolder.Open(folder);
-        new RunManifest
+        var manifest = new RunManifest
         {
             RunId = Path.GetFileName(folder), Experiment = spec.Name, Status = RunStatus.Published, Seed = spec.Seed, SpecHash = spec.Hash,
             DatasetFingerprint = fingerprint, SplitHash = split, Threads = 2, EpochsRun = 1, BestEpoch = 1, BestValAccuracy = accuracy, ImagesPerSecond = 500,
             Environment = new EnvironmentInfo("abcdef1234567", false, "1", "0.107.0", "2.10.0", ".NET 10", "Linux", "CPU", 2),
             Started = DateTimeOffset.UnixEpoch, Ended = DateTimeOffset.UnixEpoch.AddSeconds(60),
             Files = run.HashFiles(),
-        }.Write(folder);
+        };
+        RunSeal.WriteSealed(run, manifest);
         return run;
     }
 }
