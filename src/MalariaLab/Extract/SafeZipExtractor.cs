@@ -71,10 +71,11 @@ public static class SafeZipExtractor
                     throw new MalariaLabException($"{zipPath}: entry '{name}' would be written outside the target folder (zip-slip); refused");
                 if (name.EndsWith('/'))
                 {
-                    Directory.CreateDirectory(destination);
+                    if (File.Exists(destination)) throw new MalariaLabException($"{zipPath}: entry '{name}' is a folder and a file; refused");
+                    CreateFolder(zipPath, name, destination, root);
                     continue;
                 }
-                Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                CreateFolder(zipPath, name, Path.GetDirectoryName(destination)!, root);
                 if (File.Exists(destination))
                     throw new MalariaLabException($"{zipPath}: entry '{name}' appears twice");
                 try
@@ -105,8 +106,26 @@ public static class SafeZipExtractor
                 {
                     throw new MalariaLabException($"{zipPath}: entry '{name}' is corrupt ({e.Message})", e);
                 }
+                catch (IOException e)
+                {
+                    // A name that is a file in one entry and a folder in another, or that the file system refuses.
+                    throw new MalariaLabException($"{zipPath}: entry '{name}' cannot be written ({e.Message.Replace(root, "<target>")})", e);
+                }
             }
             log?.Info($"extract: {entries.Count} entries, {total:N0} bytes");
+        }
+    }
+
+    /// <summary>A name that is a file in one entry and a folder in another (or that the file system refuses) is one clear error.</summary>
+    static void CreateFolder(string zipPath, string name, string folder, string root)
+    {
+        try
+        {
+            Directory.CreateDirectory(folder);
+        }
+        catch (IOException e)
+        {
+            throw new MalariaLabException($"{zipPath}: entry '{name}' cannot be written ({e.Message.Replace(root, "<target>")})", e);
         }
     }
 
@@ -114,6 +133,8 @@ public static class SafeZipExtractor
     {
         if (name.Length == 0)
             throw new MalariaLabException($"{zipPath}: an entry has an empty name");
+        if (name.Any(char.IsControl))
+            throw new MalariaLabException($"{zipPath}: entry '{string.Concat(name.Select(c => char.IsControl(c) ? $"\\x{(int)c:X2}" : c.ToString()))}' has a control character in its name; refused");
         if (name.StartsWith('/') || name.StartsWith('\\') || (name.Length > 1 && name[1] == ':'))
             throw new MalariaLabException($"{zipPath}: entry '{name}' has an absolute path; refused");
         if (name.Split('/', '\\').Any(part => part == ".."))

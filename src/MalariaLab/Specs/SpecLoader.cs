@@ -91,7 +91,8 @@ public static class SpecLoader
     static List<SweepAxis> ReadSweep(SpecNode root)
     {
         var axes = new List<SweepAxis>();
-        var node = root.Map!.FirstOrDefault(e => e.Key == "sweep").Value;
+        if (root.Map is null) return axes; // not a mapping: validation names that next
+        var node = root.Map.FirstOrDefault(e => e.Key == "sweep").Value;
         if (node is null) return axes;
         if (node.Map is null)
             throw new SpecException(node.Location, "sweep", $"expected a mapping of key paths to lists (e.g. seed: [1, 2, 3]), found {node.Kind}");

@@ -25,6 +25,11 @@ public static class YamlReader
             string problem = (e.InnerException?.Message ?? e.Message).Trim();
             throw new SpecException($"{fileName}:{e.Start.Line}:{e.Start.Column}", "", $"not valid YAML: {problem}");
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet reports some malformed input (extra tokens, odd tags) this way; found by the property tests.
+            throw new SpecException($"{fileName}:1:1", "", $"not valid YAML: {e.Message}");
+        }
         if (stream.Documents.Count == 0)
             throw new SpecException($"{fileName}:1:1", "", "the file is empty; expected a mapping with at least 'name' and 'seed'");
         if (stream.Documents.Count > 1)
@@ -45,6 +50,10 @@ public static class YamlReader
         catch (YamlException e)
         {
             throw new SpecException(location, "", $"value is not valid YAML: {(e.InnerException?.Message ?? e.Message).Trim()}");
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            throw new SpecException(location, "", $"value is not valid YAML: {e.Message}");
         }
         catch (SpecException e) when (e.Location != location)
         {
@@ -103,6 +112,10 @@ public static class YamlReader
         catch (YamlException e)
         {
             throw new SpecException($"{fileName}:{e.Start.Line}:{e.Start.Column}", "", $"not valid YAML: {(e.InnerException?.Message ?? e.Message).Trim()}");
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            throw new SpecException($"{fileName}:1:1", "", $"not valid YAML: {e.Message}");
         }
     }
 
