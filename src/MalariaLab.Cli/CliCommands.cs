@@ -38,10 +38,18 @@ public static class CliCommands
             return runs.All(r => RunManifest.Read(r.Path).Status == RunStatus.Published) ? 0 : 3;
         });
 
-        yield return Make("evaluate", "Score a complete (not yet published) run: predictions, metrics, report text and figures.",
-            "evaluate --run=artifacts/runs/ci-smoke/20261126-040055-01", [.. O.SpecOptions, O.Run], log, parse =>
+        yield return Make("evaluate", "Score a run. A published (sealed) run gets a new folder evaluations/<time>-<label>/ with its own metrics, " +
+                                      "figures, report and manifest (its sealed files never change); a complete one is evaluated in place.",
+            "evaluate --run=ci-smoke/latest --threshold=0.3", [.. O.SpecOptions, O.Run, O.Threshold, O.Subset, O.LabelledInput, O.Label], log, parse =>
         {
-            Orchestrator.EvaluateRun(RunOf(parse), O.Pipeline(parse), log);
+            var run = RunOf(parse);
+            var options = O.Pipeline(parse);
+            if (RunManifest.Read(run.Path).Status == RunStatus.Published)
+                Console.Out.WriteLine(Orchestrator.EvaluatePublished(run, options, parse.GetValue(O.Threshold), parse.GetValue(O.Subset),
+                    O.PathOf(parse, O.LabelledInput), parse.GetValue(O.Label), log));
+            else if (parse.GetValue(O.Threshold) is not null || parse.GetValue(O.Subset) is not null || parse.GetValue(O.LabelledInput) is not null)
+                throw new MalariaLabException($"{run.Path}: --threshold, --subset and --input evaluate a published run; this one is '{RunManifest.Read(run.Path).Status}' (publish it, or change evaluate.* in its spec)");
+            else Orchestrator.EvaluateRun(run, options, log);
             return 0;
         });
 
@@ -93,6 +101,14 @@ public static class CliCommands
             return 0;
         });
 
+        yield return Make("runs", "List runs, one row each: status, the spec keys that differ between them, headline metrics, epochs, time, images/s.",
+            "runs --name=ci-sweep --sort=roc_auc --format=md", [O.Artifacts, O.Name, O.Format, O.Sort], log, parse =>
+        {
+            var rows = RunsTable.Sort(RunsTable.Collect(new Workspace(O.DefaultedPathOf(parse, O.Artifacts)).Runs, parse.GetValue(O.Name)), parse.GetValue(O.Sort));
+            Console.Out.Write(RunsTable.Format(rows, parse.GetValue(O.Format)!));
+            return 0;
+        });
+
         yield return Make("sweep", "Run every point of the spec's sweep (locally, --parallel=N processes) or --emit=slurm|k8s cluster files.",
             "sweep --experiment=experiments/ci-sweep.yaml --parallel=2", [.. O.SpecOptions, O.Force, O.Parallel, O.Emit, O.Cpus], log, parse =>
         {
@@ -134,8 +150,12 @@ public static class CliCommands
         var list = commands.ToList();
         var text = new System.Text.StringBuilder("| Option | Meaning | Commands |\n| --- | --- | --- |\n");
         foreach (var option in list.SelectMany(c => c.Options).Distinct().Where(o => o.Name.StartsWith("--", StringComparison.Ordinal)))
+        {
+            var users = list.Where(c => c.Options.Contains(option)).Select(c => c.Name).ToList();
+            var others = list.Select(c => c.Name).Except(users).ToList();
             text.Append($"| `{option.Name}` | {option.Description?.Replace("|", "\\|")} | " +
-                (O.SpecOptions.Contains(option) ? "every command but `options`" : string.Join(", ", list.Where(c => c.Options.Contains(option)).Select(c => c.Name))) + " |\n");
+                (others.Count <= 3 && users.Count > others.Count ? "all but " + string.Join(", ", others.Select(o => $"`{o}`")) : string.Join(", ", users)) + " |\n");
+        }
         return text.ToString();
     }
 

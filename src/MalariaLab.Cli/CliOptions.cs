@@ -21,6 +21,10 @@ public static class CliOptions
     public static readonly Option<int?> Fold = new("--fold") { Description = "patient-kfold: train only this fold" };
     public static readonly Option<int?> SweepPoint = new("--sweep-point") { Description = "train only point N of the spec's sweep (a cluster array index)" };
     public static readonly Option<string> Input = new("--input") { Description = "image file, folder or zip", Required = true };
+    public static readonly Option<string?> LabelledInput = new("--input") { Description = "evaluate: a folder or zip with class subfolders (Parasitized/, Uninfected/) to score instead of the run's split" };
+    public static readonly Option<double?> Threshold = new("--threshold") { Description = "probability at or above which a cell is called Parasitized (default: the run's evaluate.threshold)" };
+    public static readonly Option<string?> Subset = new("--subset") { Description = "validation, test or auto: the part of the run's own split to score" };
+    public static readonly Option<string?> Label = new("--label") { Description = "name of the evaluation folder (default from threshold and subset or input)" };
     public static readonly Option<string?> Output = new("--output") { Description = "file or folder to write (default: see the command)" };
     public static readonly Option<int> Repeats = new("--repeats") { Description = "repeats per measurement (the median is reported)", DefaultValueFactory = _ => 3 };
     public static readonly Option<string> Runs = new("--runs") { Description = "comma-separated run references: folders, NAME, NAME/latest, NAME/*, latest", Required = true };
@@ -28,6 +32,9 @@ public static class CliOptions
     public static readonly Option<int> Parallel = new("--parallel") { Description = "processes at once, cores divided between them", DefaultValueFactory = _ => 1 };
     public static readonly Option<string?> Emit = new("--emit") { Description = "slurm or k8s: write cluster job files instead of running" };
     public static readonly Option<int> Cpus = new("--cpus") { Description = "cpus per point in emitted job files", DefaultValueFactory = _ => 2 };
+    public static readonly Option<string?> Name = new("--name") { Description = "runs: only this experiment's runs (default: every experiment)" };
+    public static readonly Option<string> Format = new("--format") { Description = "table, md, csv or json", DefaultValueFactory = _ => "table" };
+    public static readonly Option<string?> Sort = new("--sort") { Description = "a headline metric to sort by, best first (e.g. accuracy, roc_auc)" };
     public static readonly Option<bool> Json = new("--json") { Description = "machine-readable output" };
     public static readonly Option<bool> Dag = new("--dag") { Description = "print the stage graph (stages, spec keys, files between them) instead" };
     public static readonly Option<bool> Markdown = new("--markdown") { Description = "print the spec-key table (README's) instead of the resolved spec" };
@@ -38,6 +45,9 @@ public static class CliOptions
     static CliOptions()
     {
         Emit.AcceptOnlyFromAmong("slurm", "k8s");
+        Subset.AcceptOnlyFromAmong("auto", "validation", "test");
+        Format.AcceptOnlyFromAmong("table", "md", "csv", "json");
+        Threshold.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is { } t && (t < 0 || t > 1 || double.IsNaN(t))) r.AddError("--threshold: expected a probability in [0, 1]"); });
         HttpTimeout.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 3600) r.AddError("--http-timeout: expected 1..3600 seconds"); });
         HttpAttempts.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 20) r.AddError("--http-attempts: expected 1..20"); });
     }

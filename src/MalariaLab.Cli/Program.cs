@@ -5,6 +5,7 @@ using MalariaLab.Native;
 
 // One command per pipeline stage; each declares its options and calls the library.
 MallocTuning.Apply();
+LibTorchLog.Quiet();
 var log = new ConsoleLog();
 var root = new RootCommand("MalariaLab: reproducible malaria cell classification (NIH/NLM cell images).");
 foreach (var command in CliCommands.All(log)) root.Subcommands.Add(command);

@@ -3,12 +3,12 @@ using System.Diagnostics;
 namespace MalariaLab.Common;
 
 /// <summary>Bytes done, rate and ETA: redrawn in place on a terminal, a plain line every few seconds otherwise.</summary>
-public sealed class ProgressMeter(ILog log, string label, long? total, TimeSpan? plainInterval = null, string? unit = null)
+/// <remarks><paramref name="alreadyDone"/>: a resumed download's bytes from before, left out of the rate.</remarks>
+public sealed class ProgressMeter(ILog log, string label, long? total, TimeSpan? plainInterval = null, string? unit = null, long alreadyDone = 0)
 {
     readonly Stopwatch _clock = Stopwatch.StartNew();
     readonly TimeSpan _plainInterval = plainInterval ?? TimeSpan.FromSeconds(5);
     TimeSpan _lastDraw = TimeSpan.Zero;
-    long _start = -1;
 
     readonly Lock _lock = new();
 
@@ -20,7 +20,6 @@ public sealed class ProgressMeter(ILog log, string label, long? total, TimeSpan?
 
     void Draw(long done)
     {
-        if (_start < 0) _start = done; // resumed downloads: the rate counts only this session's bytes
         var now = _clock.Elapsed;
         if (log.IsTerminal)
         {
@@ -35,19 +34,29 @@ public sealed class ProgressMeter(ILog log, string label, long? total, TimeSpan?
         }
     }
 
-    public void Finish(long done) => log.Info(Describe(done, _clock.Elapsed) + " done");
+    /// <summary>One closing line: what was done, in how long, at what rate (no rate for an instant copy).</summary>
+    public void Finish(long done)
+    {
+        var elapsed = _clock.Elapsed;
+        double rate = Rate(done, elapsed);
+        string speed = elapsed.TotalSeconds < 0.05 || rate <= 0 ? "" : $" ({Speed(rate)})";
+        log.Info($"{label}: {Amount(done)} in {elapsed.TotalSeconds:F1} s{speed}");
+    }
+
+    double Rate(long done, TimeSpan elapsed) => elapsed.TotalSeconds > 0 ? (done - alreadyDone) / elapsed.TotalSeconds : 0;
+
+    string Speed(double rate) => unit is null ? $"{Bytes((long)rate)}/s" : $"{rate:F0} {unit}/s";
 
     string Describe(long done, TimeSpan elapsed)
     {
-        double rate = elapsed.TotalSeconds > 0 ? (done - Math.Max(_start, 0)) / elapsed.TotalSeconds : 0;
+        double rate = Rate(done, elapsed);
         string size = total is { } t ? $"{Amount(done)} / {Amount(t)} ({100.0 * done / Math.Max(t, 1):F0}%)" : Amount(done);
         string eta = total is { } all && rate > 0 && done < all ? $", ETA {TimeSpan.FromSeconds((all - done) / rate):mm\\:ss}" : "";
-        string speed = unit is null ? $"{Bytes((long)rate)}/s" : $"{rate:F0} {unit}/s";
-        return $"{label}: {size}, {speed}{eta}";
+        return $"{label}: {size}, {Speed(rate)}{eta}";
     }
 
     /// <summary>Byte sizes by default; plain counts when a unit (e.g. "images") is given.</summary>
-    string Amount(long n) => unit is null ? Bytes(n) : $"{n:N0}";
+    string Amount(long n) => unit is null ? Bytes(n) : Plural.Of(n, unit.TrimEnd('s'));
 
     public static string Bytes(long n) => n switch
     {

@@ -146,7 +146,7 @@ public sealed class Fetcher(ContentCache cache, ILog log, string? mirror = null,
             {
                 try
                 {
-                    CopyHashing(body, target, new ProgressMeter(log, $"download {request.FileName}", total), have, cancel, _settings.ReadTimeout);
+                    CopyHashing(body, target, new ProgressMeter(log, $"download {request.FileName}", total, alreadyDone: have), have, cancel, _settings.ReadTimeout);
                 }
                 catch (IOException e)
                 {

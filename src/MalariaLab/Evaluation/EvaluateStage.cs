@@ -31,15 +31,22 @@ public static class EvaluateStage
     {
         var manifest = RunManifest.Read(run.Path);
         if (manifest.Status == RunStatus.Published)
-            throw new MalariaLabException($"{run.Path}: the run is published (sealed); evaluate a new run instead");
+            throw new MalariaLabException($"{run.Path}: the run is published (sealed); Evaluate writes a new evaluation under {run.File("evaluations")}/ instead");
         if (manifest.Status != RunStatus.Complete)
             throw new MalariaLabException($"{run.Path}: run status is '{manifest.Status}', expected 'complete'");
         if (data.DatasetFingerprint != manifest.DatasetFingerprint)
             throw new MalariaLabException($"{run.Path}: the data now has fingerprint {data.DatasetFingerprint}, the run was trained on {manifest.DatasetFingerprint}");
         var split = SplitFile.Read(run.File("split.csv"));
-        using var tensors = new TrainingData(data.Prepared, data.Index, split, spec.Preprocess.Scale);
+        return Score(run, manifest, spec, data, split, spec.Evaluate.Subset, spec.Evaluate.Threshold, run.Path, log);
+    }
 
-        string subset = spec.Evaluate.Subset == "auto" ? (tensors.Test.Length > 0 ? Subsets.Test : Subsets.Validation) : spec.Evaluate.Subset;
+    /// <summary>Scores a subset ("auto", "validation" or "test") of the split with the run's weights at a threshold and
+    /// writes every result file and figure into <paramref name="output"/> (the run folder, or one of its evaluations).</summary>
+    public static EvaluationMetrics Score(RunFolder run, RunManifest manifest, ExperimentSpec spec, EvaluationData data, IReadOnlyList<SplitRow> split,
+        string subset, double threshold, string output, ILog log)
+    {
+        using var tensors = new TrainingData(data.Prepared, data.Index, split, spec.Preprocess.Scale);
+        if (subset == "auto") subset = tensors.Test.Length > 0 ? Subsets.Test : Subsets.Validation;
         long[] rows = subset == Subsets.Test ? tensors.Test : tensors.Validation;
         if (rows.Length == 0) throw new MalariaLabException($"evaluate.subset: the split has no '{subset}' images");
 
@@ -52,16 +59,16 @@ public static class EvaluateStage
         var predictions = rows.Select((row, i) =>
         {
             var r = data.Index[(int)row];
-            return new ScoredImage(r.Path, r.Label, r.Patient, probabilities[i], probabilities[i] >= spec.Evaluate.Threshold ? Labels.Parasitized : Labels.Uninfected);
+            return new ScoredImage(r.Path, r.Label, r.Patient, probabilities[i], probabilities[i] >= threshold ? Labels.Parasitized : Labels.Uninfected);
         }).ToList();
-        var metrics = EvaluationMetrics.Compute(predictions, subset, spec.Evaluate.Threshold, weights);
-        Write(run, predictions, metrics, log);
+        var metrics = EvaluationMetrics.Compute(predictions, subset, threshold, weights);
+        Write(output, predictions, metrics, log);
         var context = new FigureContext(spec, manifest, RunFiles.ReadHistory(run), metrics, predictions, model,
             i => data.Prepared.Image((int)rows[i]).ToArray(), SampleRows(data, spec),
             path => Preprocessor.Prepare(File.ReadAllBytes(Path.Combine(data.DataRoot, path)), path, spec.Preprocess));
-        FigureRegistry.DrawAll(context, run.File("plots"));
+        FigureRegistry.DrawAll(context, Path.Combine(output, "plots"));
         log.Info(metrics.Report.ToText());
-        log.Info($"evaluate ({subset}, {rows.Length} images, {weights}): " +
+        log.Info($"evaluate ({subset}, {Plural.Of(rows.Length, "image")}, {weights}, threshold {threshold}): " +
                  string.Join(", ", MetricRegistry.All.Select(m => $"{m.Name} {metrics[m.Name]:F4}")));
         return metrics;
     }
@@ -70,19 +77,20 @@ public static class EvaluateStage
     public static StageResult ResultOf(RunFolder run) =>
         new(Files.ToDictionary(f => f, f => StageCache.HashedFile(run.File(f))), new Dictionary<string, string> { [TrainStage.Run] = run.Path });
 
-    static void Write(RunFolder run, List<ScoredImage> predictions, EvaluationMetrics metrics, ILog log)
+    static void Write(string folder, List<ScoredImage> predictions, EvaluationMetrics metrics, ILog log)
     {
+        string At(string name) => Path.Combine(folder, name);
         static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
         static string I(int v) => v.ToString(CultureInfo.InvariantCulture);
-        AtomicFile.WriteAllText(run.File("predictions.csv"), Csv.Write(["path", "label", "patient", "probability_parasitized", "predicted"],
+        AtomicFile.WriteAllText(At("predictions.csv"), Csv.Write(["path", "label", "patient", "probability_parasitized", "predicted"],
             predictions.Select(p => (IReadOnlyList<string>)[p.Path, p.Label, p.Patient, F(p.ProbabilityParasitized), p.Predicted])));
-        RunFiles.WriteMetrics(run.File(RunFiles.MetricsFile), metrics);
-        AtomicFile.WriteAllText(run.File("classification_report.txt"), metrics.Report.ToText());
-        AtomicFile.WriteAllText(run.File("per_patient.csv"), Csv.Write(["patient", "images", "parasitized", "predicted_parasitized", "accuracy"],
+        RunFiles.WriteMetrics(At(RunFiles.MetricsFile), metrics);
+        AtomicFile.WriteAllText(At("classification_report.txt"), metrics.Report.ToText());
+        AtomicFile.WriteAllText(At("per_patient.csv"), Csv.Write(["patient", "images", "parasitized", "predicted_parasitized", "accuracy"],
             predictions.GroupBy(p => p.Patient).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (IReadOnlyList<string>)
             [g.Key, I(g.Count()), I(g.Count(p => p.Label == Labels.Parasitized)), I(g.Count(p => p.Predicted == Labels.Parasitized)),
              F((double)g.Count(p => p.Predicted == p.Label) / g.Count())])));
-        log.Info($"evaluate: wrote {string.Join(", ", Files)} in {run.Path}");
+        log.Info($"evaluate: wrote {string.Join(", ", Files)} in {folder}");
     }
 
     /// <summary>Five images (first in path order) per category: with corrections on, True/False x Parasitized/Uninfected

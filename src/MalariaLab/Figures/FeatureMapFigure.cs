@@ -3,11 +3,11 @@ using static TorchSharp.torch;
 
 namespace MalariaLab.Figures;
 
-/// <summary>The first convolution's feature maps (after ReLU) for the first evaluated image.</summary>
+/// <summary>The first evaluated cell beside the first convolution's feature maps (after ReLU) it produces, each labelled.</summary>
 public static class FeatureMapFigure
 {
     public static readonly Figure Definition = new("feature_maps.png", Figure.Learned,
-        _ => "First conv layer's feature maps for the first evaluated image", Draw);
+        _ => "The first evaluated cell (first tile) and the first conv layer's feature maps for it", Draw);
 
     static bool Draw(FigureContext c, string path)
     {
@@ -16,10 +16,14 @@ public static class FeatureMapFigure
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         c.Model.eval();
-        var image = Training.TrainingData.ToModelInput(tensor(c.PredictionPixels(0), [1, size, size, 3], ScalarType.Byte), c.Spec.Preprocess.Scale);
+        byte[] pixels = c.PredictionPixels(0);
+        var image = Training.TrainingData.ToModelInput(tensor(pixels, [1, size, size, 3], ScalarType.Byte), c.Spec.Preprocess.Scale);
         var maps = nn.functional.relu(model.FirstConv.forward(image)).contiguous();
-        var tiles = Enumerable.Range(0, (int)maps.shape[1]).Select(m => ImageGrid.GreyTile(maps[0, m].data<float>().ToArray())).ToList();
-        ImageGrid.Save(tiles, (int)maps.shape[2], 4, 120, path);
+        var first = c.Predictions[0];
+        var tiles = new List<Tile> { new(pixels, size, $"input: {first.Label}, p={first.ProbabilityParasitized:F2}") };
+        int side = (int)maps.shape[2];
+        tiles.AddRange(Enumerable.Range(0, (int)maps.shape[1]).Select(m => new Tile(ImageGrid.GreyTile(maps[0, m].data<float>().ToArray()), side, $"map {m + 1}")));
+        LabelledGrid.Save(tiles, 6, 110, $"Feature maps of the first convolution for {Path.GetFileName(first.Path)}", path);
         return true;
     }
 }

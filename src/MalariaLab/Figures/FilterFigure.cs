@@ -2,22 +2,22 @@ using MalariaLab.Models;
 
 namespace MalariaLab.Figures;
 
-/// <summary>The first convolution's first 6 filters (rows) x 3 input channels (columns), each min-max normalised.</summary>
+/// <summary>Every filter of the first convolution as an RGB patch (its 3 input channels as colour, min-max normalised
+/// per filter), large enough to see, each labelled.</summary>
 public static class FilterFigure
 {
     public static readonly Figure Definition = new("filters.png", Figure.Learned,
-        _ => "First conv layer, 6 filters (rows) x 3 channels (columns), min-max normalised", Draw);
+        _ => "First conv layer: each filter's 3 x 3 x RGB weights as a colour patch (min-max normalised per filter)", Draw);
 
     static bool Draw(FigureContext c, string path)
     {
         if (c.Model is not IFirstConvolution model) return false;
         using var kernel = model.FirstConv.weight!.detach().clone();
-        int filters = (int)Math.Min(6, kernel.shape[0]), side = (int)kernel.shape[2];
-        var tiles = new List<byte[]>();
-        for (int f = 0; f < filters; f++)
-            for (int ch = 0; ch < 3; ch++)
-                tiles.Add(ImageGrid.GreyTile(kernel[f, ch].data<float>().ToArray()));
-        ImageGrid.Save(tiles, side, 3, 60, path);
+        int filters = (int)kernel.shape[0], side = (int)kernel.shape[2];
+        if (kernel.shape[1] != 3) return false;
+        var tiles = Enumerable.Range(0, filters)
+            .Select(f => new Tile(LabelledGrid.RgbPatch(kernel[f].data<float>().ToArray(), side), side, $"filter {f + 1}")).ToList();
+        LabelledGrid.Save(tiles, 8, 72, $"First convolution: {filters} filters, {side}x{side}, RGB", path);
         return true;
     }
 }

@@ -168,7 +168,7 @@ public static class DatasetIndexer
         foreach (var group in skipped.GroupBy(s => s.Reason.StartsWith("excluded") ? "excluded by corrections" : s.Reason).OrderBy(g => g.Key, StringComparer.Ordinal))
             log.Info($"skipped {group.Count()}: {group.Key}{(group.Count() <= 3 ? " (" + string.Join(", ", group.Select(g => g.Path)) + ")" : "")}");
         foreach (var label in Labels.All)
-            log.Info($"{label}: {rows.Count(r => r.Label == label)} images");
-        log.Info($"total: {rows.Count} images, {rows.Select(r => r.Patient).Distinct().Count()} patients");
+            log.Info($"{label}: {Plural.Of(rows.Count(r => r.Label == label), "image")}");
+        log.Info($"total: {Plural.Of(rows.Count, "image")}, {Plural.Of(rows.Select(r => r.Patient).Distinct().Count(), "patient")}");
     }
 }

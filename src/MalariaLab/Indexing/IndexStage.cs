@@ -40,6 +40,6 @@ public static class IndexStage
 
     /// <summary>Class and patient counts, printed when the index is built or reused.</summary>
     public static IEnumerable<string> Counts(IReadOnlyList<IndexRow> rows) =>
-        Labels.All.Select(label => $"{label}: {rows.Count(r => r.Label == label)} images")
-            .Append($"total: {rows.Count} images, {rows.Select(r => r.Patient).Distinct().Count()} patients");
+        Labels.All.Select(label => $"{label}: {Plural.Of(rows.Count(r => r.Label == label), "image")}")
+            .Append($"total: {Plural.Of(rows.Count, "image")}, {Plural.Of(rows.Select(r => r.Patient).Distinct().Count(), "patient")}");
 }

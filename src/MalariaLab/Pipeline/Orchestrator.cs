@@ -201,6 +201,29 @@ public sealed class Orchestrator
         EvaluateStage.Run(run, spec, orchestrator.EvaluationData(), log);
     }
 
+    /// <summary>Evaluate on a published run: a subset of its own split (at another threshold), or labelled data given as a
+    /// folder or zip with class subfolders, which goes through Download, Extract, Index and Prepare like any source.</summary>
+    public static string EvaluatePublished(RunFolder run, PipelineOptions options, double? threshold, string? subset, string? input, string? label, ILog log)
+    {
+        var spec = SpecLoader.LoadFile(run.File("spec.yaml"));
+        double t = threshold ?? spec.Evaluate.Threshold;
+        if (input is null)
+        {
+            var own = new Orchestrator(spec, options with { Force = false }, log);
+            own.Resolve("prepare");
+            string s = subset ?? spec.Evaluate.Subset;
+            var request = new EvaluationRequest(t, s, PublishedRunEvaluation.Label(label, t, s, null), "the run's split");
+            return PublishedRunEvaluation.Write(run, spec, own.EvaluationData(), SplitFile.Read(run.File("split.csv")), request, log);
+        }
+        if (subset is not null) throw new MalariaLabException("--subset applies to the run's own split; with --input every labelled image is scored");
+        var inputSpec = SpecLoader.Override(spec, ("dataset.source", input), ("dataset.sha256", null), ("dataset.corrections", "none"), ("dataset.patient_maps_source", null));
+        var other = new Orchestrator(inputSpec, options with { Force = false }, log);
+        other.Resolve("prepare");
+        var everything = other.IndexRows().Select(r => new SplitRow(r.Path, r.Label, r.Patient, Subsets.Test)).ToList();
+        var labelled = new EvaluationRequest(t, Subsets.Test, PublishedRunEvaluation.Label(label, t, Subsets.Test, input), input);
+        return PublishedRunEvaluation.Write(run, spec, other.EvaluationData(), everything, labelled, log);
+    }
+
     /// <summary>Publishes an evaluated run with its own spec.</summary>
     public static void PublishRun(RunFolder run, ILog log) => Publisher.Publish(run, SpecLoader.LoadFile(run.File("spec.yaml")), log);
 }

@@ -56,7 +56,7 @@ public static class Predictor
         }
         Flush();
         int failed = results.Count(r => r.Error is not null);
-        log.Info($"predict: {results.Count} images, {results.Count(r => r.Label == Labels.Parasitized)} Parasitized, {failed} unreadable");
+        log.Info($"predict: {Plural.Of(results.Count, "image")}, {results.Count(r => r.Label == Labels.Parasitized)} Parasitized, {failed} unreadable");
         return results.OrderBy(r => r.Path, StringComparer.Ordinal).ToList();
     }
 

@@ -19,7 +19,7 @@ public static class PrepareStage
     {
         var images = Build(rows, dataRoot, spec, log);
         PreparedFile.Write(cachePath, images);
-        log.Info($"prepare: {rows.Count} images at {spec.Size}x{spec.Size} ({spec.Interpolation}) cached in {cachePath}");
+        log.Info($"prepare: {Plural.Of(rows.Count, "image")} at {spec.Size}x{spec.Size} ({spec.Interpolation}) cached in {cachePath}");
         return (new StageResult(new Dictionary<string, LockedOutput> { [Images] = new(cachePath, PreparedFile.StoredSha256(cachePath), false) }), images);
     }
 

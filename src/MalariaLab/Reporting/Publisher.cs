@@ -29,7 +29,7 @@ public static class Publisher
             throw new MalariaLabException($"{run.Path}: only a complete, evaluated run can be published (status '{manifest.Status}')");
         string markdown = ReportWriter.Markdown(run, manifest, metrics, spec);
         AtomicFile.WriteAllText(run.File("report.md"), markdown);
-        AtomicFile.WriteAllText(run.File("report.html"), ReportWriter.Html(markdown));
+        AtomicFile.WriteAllText(run.File("report.html"), ReportWriter.Html(markdown, run.Path));
         var sealedManifest = manifest with { Status = RunStatus.Published, Files = run.HashFiles() };
         RunSeal.WriteSealed(run, sealedManifest);
         RunSeal.Seal(run);

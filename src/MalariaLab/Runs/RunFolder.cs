@@ -55,6 +55,8 @@ public sealed class RunFolder
         {
             string rel = System.IO.Path.GetRelativePath(Path, file).Replace('\\', '/');
             if (rel is RunManifest.FileName or RunSeal.ManifestSeal or ".claim" || System.IO.Path.GetFileName(rel).StartsWith('.')) continue;
+            // Later evaluations live beside the sealed files, each with its own manifest (evaluation.json).
+            if (relativeFolder.Length == 0 && rel.StartsWith(EvaluationManifest.Folder + "/", StringComparison.Ordinal)) continue;
             files[rel] = Hashing.Sha256OfFile(file);
         }
         return files;

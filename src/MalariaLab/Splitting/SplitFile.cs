@@ -25,7 +25,7 @@ public static class SplitFile
             var inSubset = rows.Where(r => r.Subset == subset).ToList();
             if (inSubset.Count == 0) continue;
             string perClass = string.Join(", ", Indexing.Labels.All.Select(l => $"{l} {inSubset.Count(r => r.Label == l)}"));
-            yield return $"{subset}: {inSubset.Count} images ({perClass}), {inSubset.Select(r => r.Patient).Distinct().Count()} patients";
+            yield return $"{subset}: {Common.Plural.Of(inSubset.Count, "image")} ({perClass}), {Common.Plural.Of(inSubset.Select(r => r.Patient).Distinct().Count(), "patient")}";
         }
     }
 }

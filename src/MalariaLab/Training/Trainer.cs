@@ -22,7 +22,9 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log)
             ? new EarlyStopping(spec.EarlyStopping.Patience, spec.EarlyStopping.MinDelta, spec.EarlyStopping.Maximize) : null;
         var best = new BestTracker(spec.Checkpoint.Maximize);
         var history = new List<EpochMetrics>();
-        var board = utils.tensorboard.SummaryWriter(tensorboardFolder);
+        // As Keras' TensorBoard callback: one run per side with the same tags, so the curves overlay in one chart.
+        var board = (Train: utils.tensorboard.SummaryWriter(Path.Combine(tensorboardFolder, "train")),
+                     Validation: utils.tensorboard.SummaryWriter(Path.Combine(tensorboardFolder, "validation")));
         string stopReason = $"reached train.epochs = {spec.Epochs}";
         bool cancelled = false;
 
@@ -115,16 +117,16 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log)
         return $"epoch {epoch}/{spec.Epochs} [{new string('#', filled)}{new string('.', width - filled)}] {seen}/{total} loss {loss:F4} acc {accuracy:F4} {rate:F0} img/s";
     }
 
-    void WriteBoard(SummaryWriter board, nn.Module model, EpochMetrics m)
+    void WriteBoard((SummaryWriter Train, SummaryWriter Validation) board, nn.Module model, EpochMetrics m)
     {
-        board.add_scalar("epoch_loss/train", (float)m.Loss, m.Epoch);
-        board.add_scalar("epoch_loss/validation", (float)m.ValLoss, m.Epoch);
-        board.add_scalar("epoch_accuracy/train", (float)m.Accuracy, m.Epoch);
-        board.add_scalar("epoch_accuracy/validation", (float)m.ValAccuracy, m.Epoch);
-        board.add_scalar("epoch_learning_rate", (float)m.Lr, m.Epoch);
-        board.add_scalar("images_per_second", (float)m.ImagesPerSecond, m.Epoch);
+        board.Train.add_scalar("epoch_loss", (float)m.Loss, m.Epoch);
+        board.Validation.add_scalar("epoch_loss", (float)m.ValLoss, m.Epoch);
+        board.Train.add_scalar("epoch_accuracy", (float)m.Accuracy, m.Epoch);
+        board.Validation.add_scalar("epoch_accuracy", (float)m.ValAccuracy, m.Epoch);
+        board.Train.add_scalar("epoch_learning_rate", (float)m.Lr, m.Epoch);
+        board.Train.add_scalar("images_per_second", (float)m.ImagesPerSecond, m.Epoch);
         if (!spec.Histograms) return;
         foreach (var (name, parameter) in model.named_parameters())
-            board.add_histogram(name, parameter.detach(), m.Epoch);
+            board.Train.add_histogram(name, parameter.detach(), m.Epoch);
     }
 }

@@ -36,7 +36,8 @@ public class FetcherTests
         string sha = Hashing.Sha256Hex(payload);
         using var server = new LocalHttpServer(payload) { CutAfterBytes = 700_000 };
         using var temp = new TempFolder();
-        var fetcher = new Fetcher(new ContentCache(temp.File("cache")), new CapturingLog());
+        // One attempt per fetch: the resume then happens in the next run, as after a killed process.
+        var fetcher = new Fetcher(new ContentCache(temp.File("cache")), new CapturingLog(), settings: new HttpSettings { Attempts = 1 });
 
         var e = Assert.Throws<MalariaLabException>(() => fetcher.Fetch(new FetchRequest(server.Url, "cell_images.zip", sha)));
         Assert.Contains("run again to resume", e.Message);
@@ -56,7 +57,7 @@ public class FetcherTests
         string sha = Hashing.Sha256Hex(payload);
         using var server = new LocalHttpServer(payload) { CutAfterBytes = 500_000, SupportRanges = false };
         using var temp = new TempFolder();
-        var fetcher = new Fetcher(new ContentCache(temp.File("cache")), new CapturingLog());
+        var fetcher = new Fetcher(new ContentCache(temp.File("cache")), new CapturingLog(), settings: new HttpSettings { Attempts = 1 });
         Assert.Throws<MalariaLabException>(() => fetcher.Fetch(new FetchRequest(server.Url, "x.zip", sha)));
         Assert.Equal(payload, File.ReadAllBytes(fetcher.Fetch(new FetchRequest(server.Url, "x.zip", sha)).Path));
     }

@@ -16,13 +16,15 @@ public class DatasetIndexerTests
         var png = SyntheticData.Png(20, 20);
         File.WriteAllBytes(temp.File("cell_images/Uninfected/P1_IMG_truncated.png"), png[..(png.Length / 2)]);
         File.WriteAllText(temp.File("cell_images/Uninfected/Thumbs.db"), "x");
+        File.WriteAllText(temp.File("cell_images/Uninfected/notes.txt"), "x");
 
         var result = DatasetIndexer.Build(temp.Path, "none", null, null, new CapturingLog());
         Assert.Equal(4, result.Rows.Count);
-        Assert.Equal(["Parasitized/P1_IMG_text.png", "Parasitized/P1_IMG_zero.png", "Uninfected/P1_IMG_truncated.png", "Uninfected/Thumbs.db"],
+        Assert.Equal(["Parasitized/P1_IMG_text.png", "Parasitized/P1_IMG_zero.png", "Uninfected/P1_IMG_truncated.png", "Uninfected/Thumbs.db", "Uninfected/notes.txt"],
             result.Skipped.Select(s => s.Path));
         Assert.Equal("empty file (0 bytes), expected an image", result.Skipped[1].Reason);
-        Assert.Equal("not a .png file", result.Skipped[3].Reason);
+        Assert.Equal("ignored: operating-system metadata file", result.Skipped[3].Reason);
+        Assert.Equal("not a .png file", result.Skipped[4].Reason);
         Assert.All(result.Rows, r => Assert.Equal("P1", r.Patient));
     }
 

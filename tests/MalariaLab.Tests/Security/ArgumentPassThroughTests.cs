@@ -60,4 +60,14 @@ public class ArgumentPassThroughTests
         Assert.Equal(2, exit);
         Assert.Contains("Unrecognized command or argument '--no-such-option=1'", stderr);
     }
+
+    [Fact]
+    public void An_unknown_target_lists_every_target_and_exits_2()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var (exit, stdout, stderr) = BuildSh("--target=Trian");
+        Assert.Equal(2, exit);
+        Assert.Contains("error: unknown target 'Trian'.", stderr);
+        foreach (var target in new[] { "Train", "Status", "Runs", "Predict", "Help", "Dag" }) Assert.Contains($"  {target,-11} ", stdout + stderr);
+    }
 }
