@@ -107,7 +107,8 @@ foreach (var (name, stage, description) in new[]
     ("Publish", "publish", "Write the report and seal a run (--run=FOLDER|NAME|latest)."),
     ("Reproduce", "reproduce", "Retrain --run=FOLDER|NAME|latest from its spec, seed and threads; fail unless byte-identical."),
     ("Compare", "compare", "Compare --runs=A,B,... side by side (spec diff, metric deltas, fingerprints, curves)."),
-    ("Sweep", "sweep", "Run every point of the spec's sweep (--parallel=N), or --emit=slurm|k8s job files."),
+    ("Sweep", "sweep", "Run every point of the spec's sweep (--parallel=N), or --emit=slurm|k8s job files (sweep points or patient-kfold folds)."),
+    ("Gather", "gather", "After a cluster fan-out: the CV summary (folds) or comparison + mean ± std (sweep) from the published runs."),
     ("Bench", "bench", "Images/s for prepare, training (batch 8/64/128) and inference, peak RSS; writes bench.json."),
     ("Predict", "predict", "Classify --input=IMAGE|FOLDER|ZIP with --run=FOLDER|NAME|latest; --output=CSV."),
     ("Status", "status", "Each stage up to date, stale (what changed) or missing for the spec; runs nothing (--json)."),
@@ -122,6 +123,19 @@ Task("Dag")
     .Description("Print the stage graph: stages, the spec keys each reads, the files between them.")
     .IsDependentOn("BuildIfChanged")
     .Does(() => RunCli("status", "--dag"));
+
+Task("Cluster")
+    .Description("Real-cluster test: installs Slurm + munge (apt-get, root), runs the emitted sweep and CV arrays on a one-node Slurm, checks runs, summaries and weights; skips without root/apt.")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    // The test is a bash script (daemons, apt-get, sbatch); this target only runs it and passes its exit code on.
+    var start = new System.Diagnostics.ProcessStartInfo("bash") { WorkingDirectory = root, UseShellExecute = false };
+    start.ArgumentList.Add($"{root}/build/cluster/run-cluster-test.sh");
+    using var process = System.Diagnostics.Process.Start(start);
+    process.WaitForExit();
+    if (process.ExitCode != 0) System.Environment.Exit(process.ExitCode);
+});
 
 void PrintTargets()
 {

@@ -109,17 +109,34 @@ public static class CliCommands
             return 0;
         });
 
-        yield return Make("sweep", "Run every point of the spec's sweep (locally, --parallel=N processes) or --emit=slurm|k8s cluster files.",
-            "sweep --experiment=experiments/ci-sweep.yaml --parallel=2", [.. O.SpecOptions, O.Force, O.Parallel, O.Emit, O.Cpus], log, parse =>
+        yield return Make("sweep", "Run every point of the spec's sweep (locally, --parallel=N processes) or --emit=slurm|k8s cluster files (sweep points, or the folds of a patient-kfold spec).",
+            "sweep --experiment=experiments/ci-sweep.yaml --emit=slurm --cpus=4 --throttle=8 --time=30 --mem=4G --gather",
+            [.. O.SpecOptions, O.Force, O.Parallel, O.Emit, O.Cpus, O.Throttle, O.Time, O.Mem, O.Gather], log, parse =>
         {
             var options = O.Pipeline(parse);
             if (parse.GetValue(O.Emit) is { } emit)
             {
-                log.Info($"sweep: wrote {SweepEmitter.WriteFile(options.LoadSpec(), options, emit, parse.GetValue(O.Cpus))}");
+                var settings = new ClusterSettings
+                {
+                    Cpus = parse.GetValue(O.Cpus), Throttle = parse.GetValue(O.Throttle), Time = parse.GetValue(O.Time),
+                    Memory = parse.GetValue(O.Mem), Gather = parse.GetValue(O.Gather),
+                };
+                // Tasks run this build of the CLI, in this process's directory (where the spec's relative paths resolve).
+                var files = SweepEmitter.WriteFiles(options, emit, settings, typeof(CliCommands).Assembly.Location, Directory.GetCurrentDirectory());
+                foreach (var file in files) Console.Out.WriteLine(file);
+                log.Info($"sweep: wrote {files.Count} file(s); submit with {(emit == "slurm" ? "bash " + files[0] : "kubectl apply -f " + files[0])}");
                 return 0;
             }
             using var cancel = CtrlC(log);
             foreach (var run in SweepRunner.Run(options, parse.GetValue(O.Parallel), log, cancel.Token)) Console.Out.WriteLine(run.Path);
+            return 0;
+        });
+
+        yield return Make("gather", "After a fan-out ran elsewhere (cluster array): find each point's or fold's published run on disk; write the CV summary (folds) or comparison + mean ± std (sweep); prints its path.",
+            "gather --experiment=experiments/patient-cv.yaml --set=train.threads=4 --artifacts=/shared/malarialab", [.. O.SpecOptions], log, parse =>
+        {
+            var result = FanOutGather.Gather(O.Pipeline(parse), log);
+            Console.Out.WriteLine(result.Summary);
             return 0;
         });
 

@@ -31,7 +31,11 @@ public static class CliOptions
     public static readonly Option<bool> RequireSameData = new("--require-same-data") { Description = "fail unless every run saw the same data and split" };
     public static readonly Option<int> Parallel = new("--parallel") { Description = "processes at once, cores divided between them", DefaultValueFactory = _ => 1 };
     public static readonly Option<string?> Emit = new("--emit") { Description = "slurm or k8s: write cluster job files instead of running" };
-    public static readonly Option<int> Cpus = new("--cpus") { Description = "cpus per point in emitted job files", DefaultValueFactory = _ => 2 };
+    public static readonly Option<int> Cpus = new("--cpus") { Description = "cpus per array task in emitted job files, also its LibTorch thread count (train.threads)", DefaultValueFactory = _ => 2 };
+    public static readonly Option<int?> Throttle = new("--throttle") { Description = "emitted jobs: at most N array tasks at once (Slurm %N, Kubernetes parallelism)" };
+    public static readonly Option<string?> Time = new("--time") { Description = "emitted jobs: wall-clock limit per task, Slurm syntax (minutes, HH:MM:SS, D-HH)" };
+    public static readonly Option<string?> Mem = new("--mem") { Description = "emitted jobs: memory per task, Slurm syntax (e.g. 4G)" };
+    public static readonly Option<bool> Gather = new("--gather") { Description = "emitted Slurm jobs: also a job that runs after every task succeeded (afterok) and writes the CV summary or comparison" };
     public static readonly Option<string?> Name = new("--name") { Description = "runs: only this experiment's runs (default: every experiment)" };
     public static readonly Option<string> Format = new("--format") { Description = "table, md, csv or json", DefaultValueFactory = _ => "table" };
     public static readonly Option<string?> Sort = new("--sort") { Description = "a headline metric to sort by, best first (e.g. accuracy, roc_auc)" };

@@ -1,8 +1,5 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using MalariaLab.Common;
-using MalariaLab.Metrics;
 using MalariaLab.Runs;
 using MalariaLab.Specs;
 
@@ -28,24 +25,7 @@ public static class CrossValidation
             runs.Add(new Orchestrator(foldSpec, options, log, cancel: cancel).TrainEvaluatePublish());
         }
         var published = runs.Where(r => RunManifest.Read(r.Path).Status == RunStatus.Published).ToList();
-        if (published.Count > 1) WriteSummary(published, Path.GetDirectoryName(published[0].Path)!, log);
+        if (published.Count > 1) CvSummary.Write(published, Path.GetDirectoryName(published[0].Path)!, log);
         return runs;
-    }
-
-    static void WriteSummary(IReadOnlyList<RunFolder> runs, string experimentFolder, ILog log)
-    {
-        var columns = MetricRegistry.All;
-        var metrics = runs.Select(r => RunFiles.ReadMetrics(r) ?? throw new MalariaLabException($"{r.Path}: no metrics.json")).ToList();
-        var text = new StringBuilder("| fold run | images | " + string.Join(" | ", columns.Select(c => c.Name)) + " |\n");
-        text.Append("| --- | --- |" + string.Concat(columns.Select(_ => " --- |")) + "\n");
-        for (int i = 0; i < runs.Count; i++)
-            text.Append($"| {runs[i].Id} | {metrics[i].Images} | " + string.Join(" | ", columns.Select(c => metrics[i][c.Name].ToString("F4", CultureInfo.InvariantCulture))) + " |\n");
-        var summary = columns.ToDictionary(c => c.Name, c => MeanStd.Of(metrics.Select(m => m[c.Name]).ToList()));
-        text.Append("| mean ± std | | " + string.Join(" | ", columns.Select(c => $"{summary[c.Name].Mean:F4} ± {summary[c.Name].Std:F4}")) + " |\n");
-        string stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
-        AtomicFile.WriteAllText(Path.Combine(experimentFolder, $"cv-summary-{stamp}.md"), text.ToString());
-        AtomicFile.WriteAllText(Path.Combine(experimentFolder, $"cv-summary-{stamp}.json"),
-            JsonSerializer.Serialize(new { runs = runs.Select(r => r.Id), mean_std = summary }, RunManifest.Json) + "\n");
-        log.Info("cross-validation summary (held-out patient folds):\n" + text);
     }
 }

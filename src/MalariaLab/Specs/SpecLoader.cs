@@ -50,7 +50,10 @@ public static class SpecLoader
         foreach (var (path, value) in values)
         {
             var key = SpecSchema.Find(path) ?? throw new ArgumentException($"unknown spec key {path}", nameof(values));
-            var node = new SpecNode { Location = $"--{path.Replace('.', '-').Replace('_', '-')}", Scalar = value, Plain = false };
+            // Values from code are text of the key's own kind: numbers and booleans must read as plain scalars (a quoted
+            // "0" is a string and fails an integer key), while strings stay quoted so "null" or "true" keep their letters.
+            bool plain = key.Kind is ValueKind.Integer or ValueKind.Number or ValueKind.Boolean;
+            var node = new SpecNode { Location = $"--{path.Replace('.', '-').Replace('_', '-')}", Scalar = value, Plain = plain };
             updated.Set(path, value is null ? null : SpecValidator.Convert(key, node));
         }
         return ExperimentSpec.FromValues(updated, spec.Sweep);

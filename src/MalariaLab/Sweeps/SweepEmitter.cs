@@ -1,78 +1,40 @@
-using System.Text;
+using MalariaLab.Common;
+using MalariaLab.Pipeline;
 
 namespace MalariaLab.Sweeps;
 
-/// <summary>Writes a Slurm job-array script and a Kubernetes Indexed Job in which array/completion index N runs
-/// sweep point N through build.sh against a shared artifacts folder.</summary>
+/// <summary>Writes a fan-out's cluster files into &lt;artifacts&gt;/sweeps/&lt;experiment&gt;/: for Slurm the array script,
+/// submit.sh and (with gather) gather.slurm; for Kubernetes the Indexed Job. Array index N trains sweep point N, or fold N
+/// of a patient-kfold spec.</summary>
 public static class SweepEmitter
 {
-    /// <summary>Writes &lt;artifacts&gt;/sweeps/&lt;name&gt;/sweep.slurm or sweep-job.yaml for every point of the spec's sweep.</summary>
-    public static string WriteFile(Specs.ExperimentSpec spec, Pipeline.PipelineOptions options, string kind, int cpus)
+    /// <summary>Returns the files written; the first is the one to submit.</summary>
+    /// <param name="cli">MalariaLab.Cli.dll as the tasks will run it.</param>
+    /// <param name="workDir">Where tasks run (relative spec paths resolve there): the caller's directory.</param>
+    public static IReadOnlyList<string> WriteFiles(PipelineOptions options, string kind, ClusterSettings settings, string cli, string workDir)
     {
-        int points = SweepPlan.Expand(spec.Sweep).Count;
-        if (points == 0) throw new Common.MalariaLabException($"{options.Experiment}: no 'sweep:' section");
-        string folder = Path.Combine(new Graph.Workspace(options.Artifacts).Root, "sweeps", spec.Name);
-        Directory.CreateDirectory(folder);
-        var (file, text) = kind switch
+        var job = ClusterJob.From(options, settings, cli, workDir);
+        Directory.CreateDirectory(job.Folder);
+        var files = kind switch
         {
-            "slurm" => ("sweep.slurm", Slurm(options.Experiment, points, options.Artifacts, cpus)),
-            "k8s" => ("sweep-job.yaml", Kubernetes(options.Experiment, points, options.Artifacts, cpus)),
-            _ => throw new Common.MalariaLabException($"--emit={kind}: expected slurm or k8s"),
+            "slurm" => new List<(string, string)>
+            {
+                (SlurmScript.SubmitFile, SlurmScript.Submit(job)),
+                (SlurmScript.ArrayFile, SlurmScript.Array(job)),
+            }.Concat(settings.Gather ? [(SlurmScript.GatherFile, SlurmScript.Gather(job))] : []).ToList(),
+            "k8s" => [(KubernetesJob.File, KubernetesJob.Yaml(job))],
+            _ => throw new MalariaLabException($"--emit={kind}: expected slurm or k8s"),
         };
-        string path = Path.Combine(folder, file);
-        Common.AtomicFile.WriteAllText(path, text);
-        return path;
-    }
-
-    public static string Slurm(string experiment, int points, string artifacts, int cpus)
-    {
-        var text = new StringBuilder();
-        text.AppendLine("#!/usr/bin/env bash");
-        text.AppendLine($"#SBATCH --job-name=malarialab-sweep");
-        text.AppendLine($"#SBATCH --array=0-{points - 1}");
-        text.AppendLine($"#SBATCH --cpus-per-task={cpus}");
-        text.AppendLine("#SBATCH --output=malarialab-sweep-%A_%a.log");
-        text.AppendLine("# One sweep point per array index, all writing runs into the same shared artifacts folder.");
-        text.AppendLine("set -euo pipefail");
-        text.AppendLine("cd \"${SLURM_SUBMIT_DIR}\"");
-        text.AppendLine($"./build.sh --target=Train --experiment={experiment} --sweep-point=\"${{SLURM_ARRAY_TASK_ID}}\" --artifacts={artifacts} --set=train.threads={cpus}");
-        return text.ToString();
-    }
-
-    public static string Kubernetes(string experiment, int points, string artifacts, int cpus, string image = "malarialab:latest")
-    {
-        // Indexed Job: each pod gets JOB_COMPLETION_INDEX = 0..completions-1.
-        return $$"""
-            apiVersion: batch/v1
-            kind: Job
-            metadata:
-              name: malarialab-sweep
-            spec:
-              completionMode: Indexed
-              completions: {{points}}
-              parallelism: {{points}}
-              backoffLimit: 0
-              template:
-                spec:
-                  restartPolicy: Never
-                  containers:
-                    - name: train
-                      image: {{image}}
-                      workingDir: /work/malarialab
-                      command: ["/bin/sh", "-c"]
-                      args:
-                        - ./build.sh --target=Train --experiment={{experiment}} --sweep-point=$JOB_COMPLETION_INDEX --artifacts={{artifacts}} --set=train.threads={{cpus}}
-                      resources:
-                        requests:
-                          cpu: "{{cpus}}"
-                      volumeMounts:
-                        - name: artifacts
-                          mountPath: {{artifacts}}
-                  volumes:
-                    - name: artifacts
-                      persistentVolumeClaim:
-                        claimName: malarialab-artifacts
-
-            """;
+        var written = new List<string>();
+        foreach (var (file, text) in files)
+        {
+            string path = Path.Combine(job.Folder, file);
+            AtomicFile.WriteAllText(path, text);
+            // Executable scripts (sbatch does not need it, but ./submit.sh does); Windows has no such mode.
+            if (!OperatingSystem.IsWindows() && (file.EndsWith(".sh", StringComparison.Ordinal) || file.EndsWith(".slurm", StringComparison.Ordinal)))
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            written.Add(path);
+        }
+        return written;
     }
 }

@@ -33,10 +33,7 @@ public static class SweepRunner
         if (compared.Count > 0)
         {
             string folder = Path.Combine(new Workspace(options.Artifacts).Root, "sweeps", spec.Name, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
-            RunComparison.Write(compared, folder);
-            string summary = RunComparison.SeedSummary(compared);
-            AtomicFile.WriteAllText(Path.Combine(folder, "summary.md"), summary);
-            log.Info($"sweep: {compared.Count} runs; mean ± std over seeds:\n{summary}sweep: comparison in {folder}");
+            SweepSummary.Write(compared, folder, log);
         }
         return runs;
     }
@@ -74,16 +71,7 @@ public static class SweepRunner
     }
 
     /// <summary>The train command line for one point: every option the sweep was given, each as one argument.</summary>
-    public static IEnumerable<string> TrainArguments(PipelineOptions options, int point, int threads)
-    {
-        yield return "train";
-        yield return $"--experiment={options.Experiment}";
-        yield return $"--artifacts={options.Artifacts}";
-        yield return $"--sweep-point={point}";
-        if (options.Mirror is not null) yield return $"--mirror={options.Mirror}";
-        if (options.DatasetSource is not null) yield return $"--dataset-source={options.DatasetSource}";
-        if (options.DatasetSha256 is not null) yield return $"--dataset-sha256={options.DatasetSha256}";
-        yield return $"--set=train.threads={threads}"; // before the user's --set, so an explicit thread count wins
-        foreach (var set in options.Sets) yield return $"--set={set}";
-    }
+    public static IEnumerable<string> TrainArguments(PipelineOptions options, int point, int threads) =>
+        // The thread count goes before the user's --set, so an explicit train.threads wins.
+        ["train", .. PipelineArguments.Of(options with { Sets = [$"train.threads={threads}", .. options.Sets] }), $"--sweep-point={point}"];
 }

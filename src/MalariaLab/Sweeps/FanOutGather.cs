@@ -1,0 +1,59 @@
+using System.Globalization;
+using MalariaLab.Common;
+using MalariaLab.Comparison;
+using MalariaLab.Graph;
+using MalariaLab.Pipeline;
+using MalariaLab.Runs;
+
+namespace MalariaLab.Sweeps;
+
+/// <summary>The gather step after a fan-out ran elsewhere (cluster array tasks): finds, from the run folders on disk,
+/// the published run of every point or fold (the newest whose manifest carries that point's resolved spec hash, so
+/// older runs of other settings are ignored), then writes the CV summary (folds) or comparison + mean ± std (sweep).</summary>
+public static class FanOutGather
+{
+    public sealed record Result(string Kind, IReadOnlyList<RunFolder> Runs, string Summary);
+
+    public static Result Gather(PipelineOptions options, ILog log)
+    {
+        var fanOut = FanOut.Of(options);
+        string name = fanOut.Runs[0].Spec.Name;
+        var workspace = new Workspace(options.Artifacts);
+        string runsRoot = workspace.RunsOf(name);
+        var published = PublishedBySpecHash(runsRoot);
+        var runs = new List<RunFolder>();
+        var missing = new List<string>();
+        foreach (var expected in fanOut.Runs)
+        {
+            if (published.TryGetValue(expected.Spec.Hash, out var run))
+            {
+                runs.Add(run);
+                log.Info($"gather: task {expected.Task} ({expected.Label}): {run.Id}");
+            }
+            else missing.Add($"task {expected.Task} ({expected.Label}, spec hash {expected.Spec.Hash[..12]})");
+        }
+        if (missing.Count > 0)
+            throw new MalariaLabException($"gather: {runsRoot}: no published run for {string.Join("; ", missing)}; " +
+                "expected one per array task, trained with the same spec, --set and thread count as given here");
+
+        string summary = fanOut.Kind == FanOut.Folds
+            ? CvSummary.Write(runs, runsRoot, log)
+            : SweepSummary.Write(runs.Select(ComparedRun.Load).ToList(),
+                Path.Combine(workspace.Root, "sweeps", name, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)), log);
+        return new Result(fanOut.Kind, runs, summary);
+    }
+
+    /// <summary>Spec hash → the newest published run with it (run ids sort by time).</summary>
+    static Dictionary<string, RunFolder> PublishedBySpecHash(string runsRoot)
+    {
+        var byHash = new Dictionary<string, RunFolder>(StringComparer.Ordinal);
+        if (!Directory.Exists(runsRoot)) return byHash;
+        foreach (var folder in Directory.GetDirectories(runsRoot).Order(StringComparer.Ordinal))
+        {
+            if (!File.Exists(Path.Combine(folder, RunManifest.FileName))) continue;
+            var manifest = RunManifest.Read(folder);
+            if (manifest.Status == RunStatus.Published) byHash[manifest.SpecHash] = RunFolder.Open(folder);
+        }
+        return byHash;
+    }
+}
