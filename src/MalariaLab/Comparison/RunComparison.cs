@@ -93,8 +93,13 @@ public static class RunComparison
     public static void OverlayPlot(IReadOnlyList<ComparedRun> runs, string path)
     {
         var plot = new Plot();
+        // The legend names what differs between the runs (seed=7, train.lr=0.001), not run ids.
+        var differing = SpecDifferences(runs).Select(d => d.Key).ToList();
+        string Legend(ComparedRun r) => differing.Count == 0 ? r.Run.Id : string.Join(", ", differing.Select(k => $"{k}={r.Spec.GetValueOrDefault(k, "–")}"));
         foreach (var r in runs.Where(r => r.History.Count > 0))
-            plot.Add.Scatter(r.History.Select(h => (double)h.Epoch).ToArray(), r.History.Select(h => h.ValAccuracy).ToArray()).LegendText = r.Name;
+            plot.Add.Scatter(r.History.Select(h => (double)h.Epoch).ToArray(), r.History.Select(h => h.ValAccuracy).ToArray()).LegendText = Legend(r);
+        plot.YLabel("validation accuracy");
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Title("Validation accuracy");
         plot.XLabel("epoch");
         plot.ShowLegend();

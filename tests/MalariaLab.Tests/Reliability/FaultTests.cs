@@ -192,7 +192,7 @@ public class FaultTests
         Assert.False(Directory.Exists(temp.File("prepared")) && Directory.GetFiles(temp.File("prepared"), "*.u8").Length > 0);
         var (exit, output) = CliProcess.Run(TestPaths.RepoRoot, args);
         Assert.True(exit == 0, output);
-        Assert.Contains("prepare: 3463 images at 48x48", output);
+        Assert.Contains("prepare: 3,463 images at 48x48", output);
         var rerun = CliProcess.Run(TestPaths.RepoRoot, args);
         Assert.Contains("prepare: up to date", rerun.Output);
     }
