@@ -20,10 +20,10 @@ public static class FeatureMapFigure
         var image = Training.TrainingData.ToModelInput(tensor(pixels, [1, size, size, 3], ScalarType.Byte), c.Spec.Preprocess.Scale);
         var maps = nn.functional.relu(model.FirstConv.forward(image)).contiguous();
         var first = c.Predictions[0];
-        var tiles = new List<Tile> { new(pixels, size, $"input: {first.Label}, p={first.ProbabilityParasitized:F2}") };
+        var tiles = new List<Tile> { new(pixels, size, $"input ({first.Label})\np={first.ProbabilityParasitized:F2}") };
         int side = (int)maps.shape[2];
         tiles.AddRange(Enumerable.Range(0, (int)maps.shape[1]).Select(m => new Tile(ImageGrid.GreyTile(maps[0, m].data<float>().ToArray()), side, $"map {m + 1}")));
-        LabelledGrid.Save(tiles, 6, 110, $"Feature maps of the first convolution for {Path.GetFileName(first.Path)}", path);
+        LabelledGrid.Save(tiles, 6, 110, "First convolution: feature maps of one cell", path);
         return true;
     }
 }

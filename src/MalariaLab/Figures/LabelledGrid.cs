@@ -13,7 +13,7 @@ public static class LabelledGrid
 {
     public static void Save(IReadOnlyList<Tile> tiles, int columns, int tilePixels, string title, string path)
     {
-        const double gap = 0.12, captionHeight = 0.22;
+        const double gap = 0.2, captionHeight = 0.3;
         int rows = Math.Max(1, (tiles.Count + columns - 1) / columns);
         var plot = new Plot();
         for (int i = 0; i < tiles.Count; i++)
@@ -22,7 +22,7 @@ public static class LabelledGrid
             plot.Add.ImageRect(ToImage(tiles[i], tilePixels), new CoordinateRect(left, left + 1, top - 1, top));
             var caption = plot.Add.Text(tiles[i].Caption, left + 0.5, top - 1 - 0.03);
             caption.LabelAlignment = Alignment.UpperCenter;
-            caption.LabelFontSize = Math.Clamp(tilePixels / 7f, 10, 15);
+            caption.LabelFontSize = Math.Clamp(tilePixels / 9f, 9, 13); // a caption fits its tile and gap
         }
         plot.Axes.SetLimits(-gap, columns * (1 + gap), -rows * (1 + gap + captionHeight), gap);
         plot.Axes.Frameless();

@@ -211,9 +211,11 @@ public sealed class Orchestrator
         {
             var own = new Orchestrator(spec, options with { Force = false }, log);
             own.Resolve("prepare");
+            var split = SplitFile.Read(run.File("split.csv"));
             string s = subset ?? spec.Evaluate.Subset;
+            if (s == "auto") s = split.Any(r => r.Subset == Subsets.Test) ? Subsets.Test : Subsets.Validation;
             var request = new EvaluationRequest(t, s, PublishedRunEvaluation.Label(label, t, s, null), "the run's split");
-            return PublishedRunEvaluation.Write(run, spec, own.EvaluationData(), SplitFile.Read(run.File("split.csv")), request, log);
+            return PublishedRunEvaluation.Write(run, spec, own.EvaluationData(), split, request, log);
         }
         if (subset is not null) throw new MalariaLabException("--subset applies to the run's own split; with --input every labelled image is scored");
         var inputSpec = SpecLoader.Override(spec, ("dataset.source", input), ("dataset.sha256", null), ("dataset.corrections", "none"), ("dataset.patient_maps_source", null));

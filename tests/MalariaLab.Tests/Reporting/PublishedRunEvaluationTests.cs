@@ -14,7 +14,7 @@ public class PublishedRunEvaluationTests(TinyRun tiny) : IClassFixture<TinyRun>
         var before = tiny.Run.HashFiles();
         string folder = Orchestrator.EvaluatePublished(tiny.Run, tiny.Options, 0.3, null, null, null, new CapturingLog());
         Assert.StartsWith(tiny.Run.File("evaluations/"), folder);
-        Assert.EndsWith("-auto-t0.3", folder);
+        Assert.EndsWith("-validation-t0.3", folder);
         var metrics = RunFiles.ReadMetrics(Path.Combine(folder, "metrics.json"))!;
         Assert.Equal(0.3, metrics.Threshold);
         var evaluation = EvaluationManifest.TryRead(folder)!;
