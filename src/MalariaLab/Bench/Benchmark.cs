@@ -67,6 +67,21 @@ public static class Benchmark
             log.Info($"bench: train batch {batch}: {rate:F0} images/s ({1000.0 * batch / rate:F1} ms a step, of which the convolutions alone take {convolutions:F1} ms)");
         }
 
+        // The cost of augmentation: batch 64 with every augmentation on (the shipped augmented spec's settings).
+        {
+            Collect();
+            manual_seed(SeedSource.TorchSeed(spec.Seed, "torch"));
+            using var model = ModelRegistry.Create(spec.Model, spec.Preprocess.Size);
+            model.train();
+            using var optimizer = new FlatAdam(model.parameters(), spec.Train.Lr, spec.Train.Beta1, spec.Train.Beta2, spec.Train.Epsilon);
+            var augmenter = new MalariaLab.Augmentation.Augmenter(new AugmentSpec("dihedral8", 0.1, 0.1, 0.1, 0.02, 0.1, 0.05), spec.Seed, 255 * spec.Preprocess.Scale);
+            long[] Rows(int step) => Enumerable.Range(0, 64).Select(i => data.Train[(step * 64 + i) % data.Train.Length]).ToArray();
+            for (int s = 0; s < 3; s++) Trainer.Step(model, optimizer, data, Rows(s), augmenter, 1);
+            double rate = Median(repeats, () => Rate(trainSteps * 64, () => { for (int s = 0; s < trainSteps; s++) Trainer.Step(model, optimizer, data, Rows(s), augmenter, 1); }));
+            train["batch_64_augmented"] = rate;
+            log.Info($"bench: train batch 64 with augmentation (dihedral8, colour, zoom and shift): {rate:F0} images/s ({rate / train["batch_64"]:P0} of plain batch 64)");
+        }
+
         Collect();
         manual_seed(0);
         using var net = ModelRegistry.Create(spec.Model, spec.Preprocess.Size);

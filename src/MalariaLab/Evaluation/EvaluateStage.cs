@@ -54,7 +54,8 @@ public static class EvaluateStage
         using var model = ModelRegistry.Create(spec.Model, spec.Preprocess.Size);
         string weights = spec.Train.RestoreBest ? "weights/best.bin" : "weights/last.bin";
         WeightsFile.Load(model, run.File(weights));
-        var (_, _, probabilities) = Evaluator.Run(model, tensors, rows);
+        double[] probabilities = [.. Evaluator.Probabilities(model, tensors, rows, spec.Evaluate.Tta).Select(p => (double)p)];
+        (probabilities, threshold) = Calibrate(model, spec, tensors, data, probabilities, threshold, subset, log);
 
         var predictions = rows.Select((row, i) =>
         {
@@ -71,6 +72,32 @@ public static class EvaluateStage
         log.Info($"evaluate ({subset}, {Plural.Of(rows.Length, "image")}, {weights}, threshold {threshold}): " +
                  string.Join(", ", MetricRegistry.All.Select(m => $"{m.Name} {metrics[m.Name]:F4}")));
         return metrics;
+    }
+
+    /// <summary>evaluate.temperature_scaling and evaluate.threshold_rule: both fitted on the validation subset's
+    /// probabilities (with the same test-time augmentation), then applied unchanged to the scored data.</summary>
+    static (double[] Probabilities, double Threshold) Calibrate(nn.Module<Tensor, Tensor> model, ExperimentSpec spec, TrainingData tensors,
+        EvaluationData data, double[] probabilities, double threshold, string subset, ILog log)
+    {
+        var e = spec.Evaluate;
+        if (e.ThresholdRule == "fixed" && !e.TemperatureScaling) return (probabilities, threshold);
+        if (tensors.Validation.Length == 0) throw new MalariaLabException("evaluate.threshold_rule / temperature_scaling: the split has no validation images to fit on");
+        if (subset == Subsets.Validation) log.Warn("evaluate: the threshold or temperature is fitted on the same validation images it is scored on (optimistic); score the test subset for an honest number");
+        double[] validation = [.. Evaluator.Probabilities(model, tensors, tensors.Validation, e.Tta).Select(p => (double)p)];
+        int[] labels = [.. tensors.Validation.Select(r => data.Index[(int)r].Label == Labels.Parasitized ? 1 : 0)];
+        if (e.TemperatureScaling)
+        {
+            double temperature = Calibration.FitTemperature(labels, validation);
+            log.Info($"evaluate: temperature {temperature:F3} fitted on {Plural.Of(validation.Length, "validation image")}");
+            validation = Calibration.Scale(validation, temperature);
+            probabilities = Calibration.Scale(probabilities, temperature);
+        }
+        if (e.ThresholdRule != "fixed")
+        {
+            threshold = Calibration.PickThreshold(e.ThresholdRule, labels, validation);
+            log.Info($"evaluate: threshold {threshold:F4} ({e.ThresholdRule}, chosen on the validation subset)");
+        }
+        return (probabilities, threshold);
     }
 
     /// <summary>The lock of an evaluated run: its result files by hash.</summary>

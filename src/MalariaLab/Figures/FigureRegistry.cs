@@ -6,7 +6,7 @@ public static class FigureRegistry
 {
     static readonly List<Figure> Figures =
     [
-        ConfusionMatrixFigure.Definition, RocFigure.Definition, PrecisionRecallFigure.Definition,
+        ConfusionMatrixFigure.Definition, RocFigure.Definition, PrecisionRecallFigure.Definition, ReliabilityFigure.Definition,
         TrainingCurveFigures.Loss, TrainingCurveFigures.Accuracy,
         SampleGridFigure.Definition,
         FilterFigure.Definition, FeatureMapFigure.Definition, MistakesFigure.Definition,

@@ -16,6 +16,7 @@ public static class MetricRegistry
     [
         BuiltInMetrics.Accuracy, BuiltInMetrics.RocAuc, BuiltInMetrics.AveragePrecision,
         BuiltInMetrics.Sensitivity, BuiltInMetrics.Specificity, BuiltInMetrics.Matthews,
+        CalibrationMetrics.Brier, CalibrationMetrics.Ece,
     ];
 
     public static IReadOnlyList<HeadlineMetric> All { get { lock (Metrics) return [.. Metrics]; } }

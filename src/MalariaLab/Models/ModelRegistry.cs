@@ -18,6 +18,8 @@ public static class ModelRegistry
     static ModelRegistry()
     {
         Register(SeedCnn.Entry);
+        Register(WideGapCnn.Entry);
+        Register(ResNetSmall.Entry);
     }
 
 #pragma warning disable CA2255 // the library's own registries must be known before any spec is validated

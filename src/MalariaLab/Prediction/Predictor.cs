@@ -37,7 +37,7 @@ public static class Predictor
             using var _ = no_grad();
             var pixels = batch.SelectMany(b => b.Pixels).ToArray();
             var x = TrainingData.ToModelInput(tensor(pixels, [batch.Count, spec.Preprocess.Size, spec.Preprocess.Size, 3], ScalarType.Byte), spec.Preprocess.Scale);
-            var p = sigmoid(model.forward(x).squeeze(1)).data<float>().ToArray();
+            var p = TestTimeAugmented(model, x, spec.Evaluate.Tta);
             for (int i = 0; i < batch.Count; i++)
                 results.Add(new PredictedImage(batch[i].Path, p[i], p[i] >= spec.Evaluate.Threshold ? Labels.Parasitized : Labels.Uninfected, null));
             batch.Clear();
@@ -61,6 +61,16 @@ public static class Predictor
     }
 
     /// <summary>Columns exactly path,probability_parasitized,label; an error column is added only when an input failed.</summary>
+    /// <summary>The probability of Parasitized, averaged over evaluate.tta's views as Evaluate does.</summary>
+    static float[] TestTimeAugmented(nn.Module<Tensor, Tensor> model, Tensor x, string tta)
+    {
+        if (tta == "none") return sigmoid(model.forward(x).squeeze(1)).data<float>().ToArray();
+        int views = tta == "flips" ? 4 : 8;
+        Tensor sum = zeros(x.shape[0]);
+        for (int k = 0; k < views; k++) sum = sum + sigmoid(model.forward(Evaluator.View(x, tta, k)).squeeze(1));
+        return (sum / views).data<float>().ToArray();
+    }
+
     public static string ToCsv(IReadOnlyList<PredictedImage> results)
     {
         bool anyError = results.Any(r => r.Error is not null);

@@ -14,9 +14,25 @@ public sealed record EarlyStoppingSpec(string Monitor, int Patience, double MinD
     public bool Enabled => Monitor != "none";
     public bool Maximize => new MonitorSpec(Monitor, Mode).Maximize;
 }
+/// <summary>Per-image augmentation, drawn from the seed per (epoch, image); everything 0 / none is off.</summary>
+public sealed record AugmentSpec(string Flips, double Brightness, double Contrast, double Saturation, double Hue, double Scale, double Shift)
+{
+    public bool Enabled => Flips != "none" || Brightness > 0 || Contrast > 0 || Saturation > 0 || Hue > 0 || Scale > 0 || Shift > 0;
+}
+public sealed record ScheduleSpec(string Kind, int WarmupEpochs, int StepEpochs, double Gamma, double MinLr, int PlateauPatience);
 public sealed record TrainSpec(int BatchSize, int Epochs, double Lr, double Beta1, double Beta2, double Epsilon, bool Shuffle,
-    int Threads, EarlyStoppingSpec EarlyStopping, MonitorSpec Checkpoint, bool RestoreBest, bool Histograms);
-public sealed record EvaluateSpec(double Threshold, string Subset);
+    int Threads, EarlyStoppingSpec EarlyStopping, MonitorSpec Checkpoint, bool RestoreBest, bool Histograms)
+{
+    public ScheduleSpec Schedule { get; init; } = new("constant", 0, 10, 0.1, 0, 2);
+    public double WeightDecay { get; init; }
+    public double LabelSmoothing { get; init; }
+}
+public sealed record EvaluateSpec(double Threshold, string Subset)
+{
+    public string Tta { get; init; } = "none";
+    public string ThresholdRule { get; init; } = "fixed";
+    public bool TemperatureScaling { get; init; }
+}
 
 /// <summary>A sweep axis: one spec key and the values it takes, in the order written.</summary>
 public sealed record SweepAxis(string Path, IReadOnlyList<object?> Values);
@@ -27,6 +43,7 @@ public sealed record ExperimentSpec(
     string Name, string Description, long Seed,
     DatasetSpec Dataset, SplitSpec Split, PreprocessSpec Preprocess, ModelSpec Model, TrainSpec Train, EvaluateSpec Evaluate)
 {
+    public AugmentSpec Augment { get; init; } = new("none", 0, 0, 0, 0, 0, 0);
     public required SortedValues Values { get; init; }
     public IReadOnlyList<SweepAxis> Sweep { get; init; } = [];
 
@@ -49,9 +66,20 @@ public sealed record ExperimentSpec(
             new TrainSpec(I("train.batch_size"), I("train.epochs"), D("train.lr"), D("train.beta1"), D("train.beta2"), D("train.epsilon"),
                 B("train.shuffle"), I("train.threads"),
                 new EarlyStoppingSpec(S("train.early_stopping.monitor"), I("train.early_stopping.patience"), D("train.early_stopping.min_delta"), S("train.early_stopping.mode")),
-                new MonitorSpec(S("train.checkpoint.monitor"), S("train.checkpoint.mode")), B("train.restore_best"), B("train.histograms")),
-            new EvaluateSpec(D("evaluate.threshold"), S("evaluate.subset")))
+                new MonitorSpec(S("train.checkpoint.monitor"), S("train.checkpoint.mode")), B("train.restore_best"), B("train.histograms"))
+            {
+                Schedule = new ScheduleSpec(S("train.schedule"), I("train.warmup_epochs"), I("train.step_epochs"), D("train.gamma"), D("train.min_lr"), I("train.plateau_patience")),
+                WeightDecay = D("train.weight_decay"),
+                LabelSmoothing = D("train.label_smoothing"),
+            },
+            new EvaluateSpec(D("evaluate.threshold"), S("evaluate.subset"))
+            {
+                Tta = S("evaluate.tta"),
+                ThresholdRule = S("evaluate.threshold_rule"),
+                TemperatureScaling = B("evaluate.temperature_scaling"),
+            })
         {
+            Augment = new AugmentSpec(S("augment.flips"), D("augment.brightness"), D("augment.contrast"), D("augment.saturation"), D("augment.hue"), D("augment.scale"), D("augment.shift")),
             Values = v,
             Sweep = sweep ?? [],
         };

@@ -83,12 +83,28 @@ public static class SpecSchema
         new("model.dense_units", ValueKind.Integer, "Units of the hidden dense layer.") { Default = 128L, Min = 1, Max = 4096 },
         new("model.dense_dropout", ValueKind.Number, "Dropout after the hidden dense layer.") { Default = 0.3, Min = 0, Max = 0.95 },
 
+        new("augment.flips", ValueKind.Choice, "Flips and quarter turns, drawn per image per epoch from the seed: none, or dihedral8 (the eight symmetries of the square; a cell has no orientation).") { Default = "none", Choices = ["none", "dihedral8"] },
+        new("augment.brightness", ValueKind.Number, "Brightness jitter: pixels x (1 + u), u uniform in [-b, b].") { Default = 0.0, Min = 0, Max = 0.5 },
+        new("augment.contrast", ValueKind.Number, "Contrast jitter: distance from the image's mean grey x (1 + u), u in [-c, c].") { Default = 0.0, Min = 0, Max = 0.5 },
+        new("augment.saturation", ValueKind.Number, "Saturation jitter: distance from each pixel's grey x (1 + u), u in [-s, s].") { Default = 0.0, Min = 0, Max = 0.5 },
+        new("augment.hue", ValueKind.Number, "Hue jitter: chroma (YIQ) turned by u x 360 degrees, u in [-h, h].") { Default = 0.0, Min = 0, Max = 0.1 },
+        new("augment.scale", ValueKind.Number, "Zoom: each image scaled by (1 + u), u in [-z, z] (bilinear, black outside).") { Default = 0.0, Min = 0, Max = 0.3 },
+        new("augment.shift", ValueKind.Number, "Shift: each image moved by u x its side in x and in y, u in [-t, t].") { Default = 0.0, Min = 0, Max = 0.3 },
+
         new("train.batch_size", ValueKind.Integer, "Images per step.") { Default = 8L, Min = 1, Max = 4096 },
         new("train.epochs", ValueKind.Integer, "Maximum number of epochs.") { Default = 75L, Min = 1, Max = 10000 },
         new("train.lr", ValueKind.Number, "Adam learning rate.") { Default = 1e-4, Min = 0, Max = 10 },
         new("train.beta1", ValueKind.Number, "Adam beta1.") { Default = 0.9, Min = 0, Max = 0.999999 },
         new("train.beta2", ValueKind.Number, "Adam beta2.") { Default = 0.999, Min = 0, Max = 0.999999 },
         new("train.epsilon", ValueKind.Number, "Adam epsilon (Keras: 1e-7).") { Default = 1e-7, Min = 0, Max = 1 },
+        new("train.schedule", ValueKind.Choice, "Learning rate per step: constant; step (x gamma every step_epochs); cosine (from lr to min_lr, after warmup_epochs of linear warm-up); one-cycle (up to lr in the first 30% of steps, then down to min_lr, cosine); plateau (x gamma when val_loss has not improved for plateau_patience epochs, as Keras' ReduceLROnPlateau).") { Default = "constant", Choices = ["constant", "step", "cosine", "one-cycle", "plateau"] },
+        new("train.warmup_epochs", ValueKind.Integer, "cosine: epochs of linear warm-up from lr/10 to lr.") { Default = 0L, Min = 0, Max = 1000 },
+        new("train.step_epochs", ValueKind.Integer, "step: epochs between decays.") { Default = 10L, Min = 1, Max = 10000 },
+        new("train.gamma", ValueKind.Number, "step and plateau: the factor each decay multiplies the learning rate by.") { Default = 0.1, Min = 0, Max = 1 },
+        new("train.min_lr", ValueKind.Number, "cosine, one-cycle and plateau: the lowest learning rate.") { Default = 0.0, Min = 0, Max = 10 },
+        new("train.plateau_patience", ValueKind.Integer, "plateau: epochs without a better val_loss before a decay.") { Default = 2L, Min = 0, Max = 10000 },
+        new("train.weight_decay", ValueKind.Number, "Decoupled weight decay (AdamW: weights x (1 - lr x wd) each step); 0 is plain Adam.") { Default = 0.0, Min = 0, Max = 1 },
+        new("train.label_smoothing", ValueKind.Number, "Targets pulled towards 0.5: y x (1 - e) + e / 2.") { Default = 0.0, Min = 0, Max = 0.5 },
         new("train.shuffle", ValueKind.Boolean, "Reshuffle the training set each epoch (order drawn from the seed).") { Default = true },
         new("train.threads", ValueKind.Integer, "LibTorch threads; 0 = all cores. Weights are bitwise repeatable only at the same count.") { Default = 0L, Min = 0, Max = 1024 },
         new("train.early_stopping.monitor", ValueKind.Choice, "Metric watched for early stopping; none disables it.") { Default = "val_loss", Choices = ["val_loss", "val_accuracy", "loss", "accuracy", "none"] },
@@ -101,6 +117,9 @@ public static class SpecSchema
         new("train.histograms", ValueKind.Boolean, "Write weight histograms to TensorBoard each epoch (the notebook's histogram_freq=1).") { Default = true },
 
         new("evaluate.threshold", ValueKind.Number, "Probability at or above which a cell is called Parasitized.") { Default = 0.5, Min = 0, Max = 1 },
+        new("evaluate.tta", ValueKind.Choice, "Test-time augmentation, probabilities averaged: none, flips (identity, horizontal, vertical, both) or dihedral8 (all eight symmetries).") { Default = "none", Choices = ["none", "flips", "dihedral8"] },
+        new("evaluate.threshold_rule", ValueKind.Choice, "fixed: evaluate.threshold; youden or f1: the threshold that maximises Youden's J (sensitivity + specificity - 1) or F1 on the validation subset, then applied unchanged to the scored data.") { Default = "fixed", Choices = ["fixed", "youden", "f1"] },
+        new("evaluate.temperature_scaling", ValueKind.Boolean, "Fit one temperature on the validation logits (least negative log-likelihood) and divide every logit by it before thresholds and calibration metrics.") { Default = false },
         new("evaluate.subset", ValueKind.Choice, "Subset scored: auto (test when the split has one, else validation), validation or test.") { Default = "auto", Choices = ["auto", "validation", "test"] },
     ];
 

@@ -31,4 +31,38 @@ public static class Evaluator
         model.train(wasTraining);
         return rows.Length == 0 ? (double.NaN, double.NaN, probabilities) : (lossSum / rows.Length, (double)correct / rows.Length, probabilities);
     }
+
+    /// <summary>Every row's probability of Parasitized, averaged over the test-time transforms of evaluate.tta: none (the
+    /// plain forward pass, as <see cref="Run"/>), flips (identity, horizontal, vertical, both) or dihedral8 (all eight
+    /// symmetries of the square).</summary>
+    public static float[] Probabilities(nn.Module<Tensor, Tensor> model, TrainingData data, long[] rows, string tta)
+    {
+        if (tta == "none") return Run(model, data, rows).Probabilities;
+        int views = tta switch { "flips" => 4, "dihedral8" => 8, _ => throw new ArgumentOutOfRangeException(nameof(tta), tta, "expected none, flips or dihedral8") };
+        bool wasTraining = model.training;
+        model.eval();
+        var probabilities = new float[rows.Length];
+        using (no_grad())
+        {
+            for (int start = 0; start < rows.Length; start += BatchSize)
+            {
+                using var scope = NewDisposeScope();
+                var (x, _) = data.Batch(rows[start..Math.Min(rows.Length, start + BatchSize)]);
+                Tensor sum = zeros(x.shape[0]);
+                for (int k = 0; k < views; k++)
+                    sum = sum + sigmoid(model.forward(View(x, tta, k)).squeeze(1));
+                (sum / views).data<float>().CopyTo(probabilities, start);
+            }
+        }
+        model.train(wasTraining);
+        return probabilities;
+    }
+
+    /// <summary>Transform k of a batch N x 3 x H x W (the same symmetries as augmentation, over H and W).</summary>
+    public static Tensor View(Tensor x, string tta, int k)
+    {
+        if (tta == "flips") return k switch { 0 => x, 1 => x.flip(3), 2 => x.flip(2), _ => x.flip(2, 3) };
+        var t = k >= 4 ? x.transpose(2, 3) : x;
+        return (k & 3) == 0 ? t : t.rot90(k & 3, (2, 3));
+    }
 }

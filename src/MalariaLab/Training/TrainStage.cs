@@ -69,7 +69,7 @@ public static class TrainStage
             log.Info(summary);
             log.Info($"train: {data.Train.Length} training, {data.Validation.Length} validation images; batch {spec.Train.BatchSize}, {inputs.Threads} threads");
 
-            var outcome = new Trainer(spec.Train, spec.Seed, log).Fit(model, data, run.Weights, run.File("tensorboard"),
+            var outcome = new Trainer(spec.Train, spec.Seed, log, spec.Augment, 255 * spec.Preprocess.Scale).Fit(model, data, run.Weights, run.File("tensorboard"),
                 history => AtomicFile.WriteAllText(run.File(RunFiles.HistoryCsv), HistoryFile.ToCsv(history)), cancel);
             ExportSafetensors(model, run, spec, outcome);
             var bestEpoch = outcome.History.FirstOrDefault(h => h.Epoch == outcome.BestEpoch);

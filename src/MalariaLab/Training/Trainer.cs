@@ -1,6 +1,7 @@
-using MalariaLab.Runs;
 using System.Diagnostics;
+using MalariaLab.Augmentation;
 using MalariaLab.Common;
+using MalariaLab.Runs;
 using MalariaLab.Specs;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -9,15 +10,21 @@ namespace MalariaLab.Training;
 
 public sealed record TrainingOutcome(List<EpochMetrics> History, int BestEpoch, double BestValue, string StopReason, bool Cancelled);
 
-/// <summary>The training loop, top to bottom: per epoch a seeded shuffle, Adam steps on BCE-with-logits, a
-/// validation pass, history + TensorBoard, best/last checkpoints, early stopping.</summary>
-public sealed class Trainer(TrainSpec spec, long seed, ILog log)
+/// <summary>The training loop, top to bottom: per epoch a seeded shuffle, Adam(W) steps on BCE-with-logits at the
+/// schedule's rate (on augmented batches when the spec asks), a validation pass, history + TensorBoard, best/last
+/// checkpoints, early stopping.</summary>
+public sealed class Trainer(TrainSpec spec, long seed, ILog log, AugmentSpec? augment = null, double pixelMax = 1)
 {
+    readonly Augmenter? _augmenter = augment is { Enabled: true } ? new Augmenter(augment, seed, pixelMax) : null;
+    LearningRateSchedule _schedule = new(spec.Schedule, spec.Lr, spec.Epochs, 1);
+    long _globalStep;
+
     public TrainingOutcome Fit(nn.Module<Tensor, Tensor> model, TrainingData data, string weightsFolder, string tensorboardFolder,
         Action<List<EpochMetrics>>? onEpoch = null, CancellationToken cancel = default)
     {
         Directory.CreateDirectory(weightsFolder);
-        using var optimizer = new FlatAdam(model.parameters(), spec.Lr, spec.Beta1, spec.Beta2, spec.Epsilon);
+        using var optimizer = new FlatAdam(model.parameters(), spec.Lr, spec.Beta1, spec.Beta2, spec.Epsilon) { WeightDecay = spec.WeightDecay };
+        _schedule = new LearningRateSchedule(spec.Schedule, spec.Lr, spec.Epochs, (data.Train.Length + spec.BatchSize - 1) / spec.BatchSize);
         var early = spec.EarlyStopping.Enabled
             ? new EarlyStopping(spec.EarlyStopping.Patience, spec.EarlyStopping.MinDelta, spec.EarlyStopping.Maximize) : null;
         var best = new BestTracker(spec.Checkpoint.Maximize);
@@ -34,7 +41,7 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log)
             long[] order = spec.Shuffle
                 ? SeedSource.Permutation(data.Train.Length, seed, $"shuffle/epoch{epoch}").Select(i => data.Train[i]).ToArray()
                 : data.Train;
-            var (loss, accuracy, seen) = TrainEpoch(model, optimizer, data, order, epoch, cancel);
+            var (loss, accuracy, seen) = TrainEpoch(model, optimizer, data, order, epoch, board.Train, cancel);
             double trainSeconds = clock.Elapsed.TotalSeconds;
             if (cancel.IsCancellationRequested && seen < order.Length)
             {
@@ -43,7 +50,8 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log)
                 break;
             }
             var (valLoss, valAccuracy, _) = Evaluator.Run(model, data, data.Validation);
-            var metrics = new EpochMetrics(epoch, loss, accuracy, valLoss, valAccuracy, spec.Lr, clock.Elapsed.TotalSeconds, seen / trainSeconds);
+            var metrics = new EpochMetrics(epoch, loss, accuracy, valLoss, valAccuracy, optimizer.Lr, clock.Elapsed.TotalSeconds, seen / trainSeconds);
+            _schedule.EndOfEpoch(valLoss);
             history.Add(metrics);
             WriteBoard(board, model, metrics);
 
@@ -70,7 +78,8 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log)
         return new TrainingOutcome(history, best.BestEpoch, best.Best, stopReason, cancelled);
     }
 
-    (double Loss, double Accuracy, int Seen) TrainEpoch(nn.Module<Tensor, Tensor> model, FlatAdam optimizer, TrainingData data, long[] order, int epoch, CancellationToken cancel)
+    (double Loss, double Accuracy, int Seen) TrainEpoch(nn.Module<Tensor, Tensor> model, FlatAdam optimizer, TrainingData data, long[] order, int epoch,
+        SummaryWriter board, CancellationToken cancel)
     {
         model.train();
         double lossSum = 0;
@@ -82,7 +91,10 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log)
         {
             if (cancel.IsCancellationRequested) break;
             var rows = order[start..Math.Min(order.Length, start + spec.BatchSize)];
-            var (loss, hits) = Step(model, optimizer, data, rows);
+            optimizer.Lr = _schedule.At(epoch, start / spec.BatchSize);
+            if (spec.Schedule.Kind != "constant") board.add_scalar("learning_rate", (float)optimizer.Lr, (int)_globalStep); // every step
+            _globalStep++;
+            var (loss, hits) = Step(model, optimizer, data, rows, _augmenter, epoch, spec.LabelSmoothing);
             lossSum += loss * rows.Length;
             correct += hits;
             seen += rows.Length;
@@ -97,12 +109,16 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log)
 
     /// <summary>One optimisation step on the given rows: mean loss and correct predictions. Everything native
     /// made here is freed when the step ends (one dispose scope per step keeps memory flat).</summary>
-    public static (double Loss, long Correct) Step(nn.Module<Tensor, Tensor> model, FlatAdam optimizer, TrainingData data, long[] rows)
+    public static (double Loss, long Correct) Step(nn.Module<Tensor, Tensor> model, FlatAdam optimizer, TrainingData data, long[] rows,
+        Augmenter? augmenter = null, int epoch = 0, double labelSmoothing = 0)
     {
         using var scope = NewDisposeScope();
         var (x, y) = data.Batch(rows);
+        if (augmenter is not null) x = augmenter.Apply(x, rows, epoch);
         var logits = model.forward(x).squeeze(1);
-        var loss = nn.functional.binary_cross_entropy_with_logits(logits, y);
+        // Label smoothing pulls the targets towards 0.5; accuracy below still counts against the true labels.
+        var targets = labelSmoothing > 0 ? y * (1 - labelSmoothing) + labelSmoothing / 2 : y;
+        var loss = nn.functional.binary_cross_entropy_with_logits(logits, targets);
         optimizer.ZeroGrad();
         loss.backward();
         optimizer.Step();

@@ -4,6 +4,7 @@ using MalariaLab.Tests.Support;
 namespace MalariaLab.Tests.Cli;
 
 /// <summary>Documented exit codes come back unchanged through build.sh, and stdout carries only the result.</summary>
+[Collection(LibTorchCollection.Name)]
 public class ExitCodeTests(TinyRun tiny) : IClassFixture<TinyRun>
 {
     [Fact]

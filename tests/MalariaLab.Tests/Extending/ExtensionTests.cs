@@ -10,6 +10,7 @@ namespace MalariaLab.Tests.Extending;
 
 /// <summary>Adding a model and a figure is one file each plus one registration line; the spec schema accepts the
 /// new name, Train builds the model, Evaluate draws the figure and the report shows it.</summary>
+[Collection(LibTorchCollection.Name)]
 public class ExtensionTests
 {
     static readonly object Registration = new();

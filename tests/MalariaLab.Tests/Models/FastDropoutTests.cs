@@ -1,8 +1,10 @@
+using MalariaLab.Tests.Support;
 using MalariaLab.Models;
 using static TorchSharp.torch;
 
 namespace MalariaLab.Tests.Models;
 
+[Collection(LibTorchCollection.Name)]
 public class FastDropoutTests
 {
     [Fact]

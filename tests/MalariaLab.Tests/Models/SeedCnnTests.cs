@@ -1,9 +1,11 @@
+using MalariaLab.Tests.Support;
 using MalariaLab.Models;
 using MalariaLab.Specs;
 using static TorchSharp.torch;
 
 namespace MalariaLab.Tests.Models;
 
+[Collection(LibTorchCollection.Name)]
 public class SeedCnnTests
 {
     static SeedCnn Build(long seed = 1)

@@ -6,6 +6,7 @@ namespace MalariaLab.Tests.Pipeline;
 
 /// <summary>Status, as `dvc status`: missing before anything ran, up to date after Train, and a changed key makes
 /// exactly the stages that read it (and those after them) stale, naming it.</summary>
+[Collection(LibTorchCollection.Name)]
 public class StatusTests
 {
     static Dictionary<string, StageStatus> Status(TinyExperiment tiny, params string[] sets)

@@ -8,6 +8,7 @@ using MalariaLab.Training;
 namespace MalariaLab.Tests.Pipeline;
 
 /// <summary>Train → Evaluate → Publish → Predict on the real NIH sample, run once through the CLI in its own process.</summary>
+[Collection(LibTorchCollection.Name)]
 public sealed class TrainOnSampleTests : IClassFixture<TrainOnSampleTests.TrainedRun>
 {
     public sealed class TrainedRun : TempFolder

@@ -6,6 +6,7 @@ using MalariaLab.Tests.Support;
 namespace MalariaLab.Tests.Reporting;
 
 /// <summary>Evaluate on a published run writes evaluations/&lt;time&gt;-&lt;label&gt;/ and leaves every sealed file as it was.</summary>
+[Collection(LibTorchCollection.Name)]
 public class PublishedRunEvaluationTests(TinyRun tiny) : IClassFixture<TinyRun>
 {
     [Fact]

@@ -5,6 +5,7 @@ using MalariaLab.Tests.Support;
 namespace MalariaLab.Tests.Reporting;
 
 /// <summary>report.html is one file that can be mailed: every image embedded, tables with header cells, text that wraps.</summary>
+[Collection(LibTorchCollection.Name)]
 public class ReportHtmlTests(TinyRun tiny) : IClassFixture<TinyRun>
 {
     [Fact]

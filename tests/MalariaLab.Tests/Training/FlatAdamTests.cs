@@ -1,9 +1,11 @@
+using MalariaLab.Tests.Support;
 using MalariaLab.Models;
 using MalariaLab.Training;
 using static TorchSharp.torch;
 
 namespace MalariaLab.Tests.Training;
 
+[Collection(LibTorchCollection.Name)]
 public class FlatAdamTests
 {
     [Fact]

@@ -1,0 +1,74 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MalariaLab.Models;
+
+/// <summary>A small pre-activation residual network (He et al. 2016, "Identity mappings"): a 3x3 stem, three stages of
+/// two blocks (BatchNorm → ReLU → conv 3x3, twice, plus the identity or a 1x1 projection when the stage halves the
+/// size) with 32, 64, 128 filters, then BatchNorm → ReLU → global average pooling → one logit. About 0.7 M parameters.</summary>
+public sealed class ResNetSmall : nn.Module<Tensor, Tensor>, IFirstConvolution
+{
+    public static readonly ModelEntry Entry = new("resnet-small",
+        "pre-activation ResNet, 3 stages x 2 blocks, 32/64/128 filters, global average pooling; about 0.7 M parameters",
+        (m, size) => new ResNetSmall(size, m.DenseDropout));
+
+    readonly Conv2d stem;
+    readonly ModuleList<PreActBlock> blocks = new();
+    readonly BatchNorm2d bn;
+    readonly Dropout dropout;
+    readonly Linear head;
+
+    public ResNetSmall(int size, double dropoutRate) : base("resnet-small")
+    {
+        if (size < 16) throw new Common.MalariaLabException($"preprocess.size: resnet-small needs at least 16 pixels, got {size}");
+        stem = nn.Conv2d(3, 32, 3, padding: 1, bias: false);
+        int channels = 32;
+        foreach (var (filters, stride) in new[] { (32, 1), (32, 1), (64, 2), (64, 1), (128, 2), (128, 1) })
+        {
+            blocks.Add(new PreActBlock(channels, filters, stride));
+            channels = filters;
+        }
+        bn = nn.BatchNorm2d(channels);
+        dropout = nn.Dropout(dropoutRate);
+        head = nn.Linear(channels, 1);
+        RegisterComponents();
+    }
+
+    public Conv2d FirstConv => stem;
+
+    public override Tensor forward(Tensor x)
+    {
+        x = stem.forward(x);
+        foreach (var block in blocks) x = block.forward(x);
+        x = nn.functional.relu(bn.forward(x));
+        x = nn.functional.adaptive_avg_pool2d(x, 1).flatten(1);
+        return head.forward(dropout.forward(x));
+    }
+
+    /// <summary>BN → ReLU → conv, twice, added to the input (projected by a 1x1 conv when the shape changes).</summary>
+    sealed class PreActBlock : nn.Module<Tensor, Tensor>
+    {
+        readonly BatchNorm2d bn1, bn2;
+        readonly Conv2d conv1, conv2;
+        readonly Conv2d? shortcut;
+
+        public PreActBlock(int inChannels, int outChannels, int stride) : base("preact")
+        {
+            bn1 = nn.BatchNorm2d(inChannels);
+            conv1 = nn.Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
+            bn2 = nn.BatchNorm2d(outChannels);
+            conv2 = nn.Conv2d(outChannels, outChannels, 3, padding: 1, bias: false);
+            if (stride != 1 || inChannels != outChannels) shortcut = nn.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false);
+            RegisterComponents();
+        }
+
+        public override Tensor forward(Tensor x)
+        {
+            var pre = nn.functional.relu(bn1.forward(x));
+            var skip = shortcut is null ? x : shortcut.forward(pre);
+            var y = conv1.forward(pre);
+            y = conv2.forward(nn.functional.relu(bn2.forward(y)));
+            return y + skip;
+        }
+    }
+}
