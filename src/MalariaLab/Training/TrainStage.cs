@@ -1,3 +1,4 @@
+using System.Globalization;
 using MalariaLab.Common;
 using MalariaLab.Export;
 using MalariaLab.Graph;
@@ -113,7 +114,14 @@ public static class TrainStage
     static void ExportWeights(nn.Module<Tensor, Tensor> model, RunFolder run, ExperimentSpec spec, TrainingOutcome outcome)
     {
         if (outcome.History.Count == 0) return;
-        var metadata = new Dictionary<string, string> { ["arch"] = spec.Model.Arch, ["input"] = $"N x 3 x {spec.Preprocess.Size} x {spec.Preprocess.Size}, RGB * {spec.Preprocess.Scale}", ["output"] = "logit of Parasitized" };
+        var p = spec.Preprocess;
+        // Everything interop/pytorch/predict.py needs besides the tensors, so the file stands alone.
+        var metadata = new Dictionary<string, string>
+        {
+            ["arch"] = spec.Model.Arch, ["input"] = $"N x 3 x {p.Size} x {p.Size}, RGB * {p.Scale}", ["output"] = "logit of Parasitized",
+            ["size"] = p.Size.ToString(CultureInfo.InvariantCulture), ["interpolation"] = p.Interpolation, ["scale"] = p.Scale.ToString("R", CultureInfo.InvariantCulture),
+            ["threshold"] = spec.Evaluate.Threshold.ToString("R", CultureInfo.InvariantCulture), ["class_names"] = string.Join(",", OnnxModelFile.ClassNames), ["run_id"] = run.Id,
+        };
         SafetensorsExport.Save(model, run.File("weights/last.safetensors"), new Dictionary<string, string>(metadata) { ["epoch"] = outcome.History[^1].Epoch.ToString() });
         WriteOnnx(model, run, spec, "last");
         WeightsFile.Load(model, run.BestWeights);
