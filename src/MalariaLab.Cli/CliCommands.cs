@@ -61,11 +61,11 @@ public static class CliCommands
         });
 
         yield return Make("predict", "Classify an image, folder or zip with a published run; CSV to --output or stdout.",
-            "predict --run=seed-cnn --input=cells/ --output=predictions.csv", [.. O.SpecOptions, O.Run, O.Input, O.Output], log, parse =>
+            "predict --run=seed-cnn --input=cells/ --output=predictions.csv --engine=onnx", [.. O.SpecOptions, O.Run, O.Input, O.Output, O.Engine, O.OnnxProvider], log, parse =>
         {
             string? output = O.PathOf(parse, O.Output);
             if (output is not null) AtomicFile.EnsureWritable(output); // before predicting anything
-            var results = Predictor.Predict(RunOf(parse), O.CallerPath(parse.GetValue(O.Input)!), log);
+            var results = Predictor.Predict(RunOf(parse), O.CallerPath(parse.GetValue(O.Input)!), log, parse.GetValue(O.Engine)!, parse.GetValue(O.OnnxProvider)!);
             string csv = Predictor.ToCsv(results);
             if (output is not null) { AtomicFile.WriteAllText(output, csv); log.Info($"predict: wrote {output}"); }
             else Console.Out.Write(csv);

@@ -26,6 +26,8 @@ public static class CliOptions
     public static readonly Option<string?> Subset = new("--subset") { Description = "validation, test or auto: the part of the run's own split to score" };
     public static readonly Option<string?> Label = new("--label") { Description = "name of the evaluation folder (default from threshold and subset or input)" };
     public static readonly Option<string?> Output = new("--output") { Description = "file or folder to write (default: see the command)" };
+    public static readonly Option<string> Engine = new("--engine") { Description = "torch (the run's TorchSharp weights) or onnx (its ONNX file through ONNX Runtime)", DefaultValueFactory = _ => "torch" };
+    public static readonly Option<string> OnnxProvider = new("--onnx-provider") { Description = "ONNX Runtime execution provider: cpu, cuda, tensorrt, dml or coreml (cuda needs the Microsoft.ML.OnnxRuntime.Gpu package)", DefaultValueFactory = _ => "cpu" };
     public static readonly Option<int> Repeats = new("--repeats") { Description = "repeats per measurement (the median is reported)", DefaultValueFactory = _ => 3 };
     public static readonly Option<string> Runs = new("--runs") { Description = "comma-separated run references: folders, NAME, NAME/latest, NAME/*, latest", Required = true };
     public static readonly Option<bool> RequireSameData = new("--require-same-data") { Description = "fail unless every run saw the same data and split" };
@@ -51,6 +53,7 @@ public static class CliOptions
         Emit.AcceptOnlyFromAmong("slurm", "k8s");
         Subset.AcceptOnlyFromAmong("auto", "validation", "test");
         Format.AcceptOnlyFromAmong("table", "md", "csv", "json");
+        Engine.AcceptOnlyFromAmong("torch", "onnx");
         Threshold.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is { } t && (t < 0 || t > 1 || double.IsNaN(t))) r.AddError("--threshold: expected a probability in [0, 1]"); });
         HttpTimeout.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 3600) r.AddError("--http-timeout: expected 1..3600 seconds"); });
         HttpAttempts.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 20) r.AddError("--http-attempts: expected 1..20"); });

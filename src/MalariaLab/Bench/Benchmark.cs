@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Google.Protobuf;
 using MalariaLab.Common;
+using MalariaLab.Export;
 using MalariaLab.Models;
 using MalariaLab.Native;
 using MalariaLab.Pipeline;
@@ -19,7 +21,8 @@ public sealed record BenchResult(
     long PeakRssBytes, long? PeakRssTrainingBytes, int Repeats,
     Dictionary<string, double> TrainConvolutionShare, // of a training step's time, by batch size
     string[] CpuFlags, double MatmulGflops, double Bf16MatmulGflops256, double ForwardMflopsPerImage,
-    double TrainCeilingImagesPerSecond, double InferenceCeilingImagesPerSecond);
+    double TrainCeilingImagesPerSecond, double InferenceCeilingImagesPerSecond,
+    double OnnxInferenceBatch256ImagesPerSecond, double OnnxInferenceBatch1LatencyMs);
 
 /// <summary>Bench: images/s of the pipeline's own code paths (Prepare, Trainer.Step, Evaluator) on real data,
 /// each after a warm-up, the median of several repeats.</summary>
@@ -96,6 +99,8 @@ public static class Benchmark
             return clock.Elapsed.TotalMilliseconds / 100;
         });
         log.Info($"bench: inference batch 256: {inference:F0} images/s; batch 1 latency {latency:F2} ms");
+        var (onnxInference, onnxLatency) = OnnxInference(spec, net, data, evalRows, threads, repeats);
+        log.Info($"bench: ONNX Runtime inference batch 256: {onnxInference:F0} images/s; batch 1 latency {onnxLatency:F2} ms (same network, exported as weights/*.onnx is)");
 
         // The ceiling: this CPU's fp32 matmul rate over the model's FLOPs (training ≈ 3 x forward).
         double gflops = ComputeCeiling.MatmulGflops(repeats);
@@ -109,10 +114,38 @@ public static class Benchmark
 
         var result = new BenchResult(spec.Dataset.Source, rows.Count, threads, EnvironmentInfo.Capture().CpuModel, MallocTuning.Applied,
             cold, rows.Count / cachedSeconds, cachedSeconds, train, latency, inference, Math.Max(preparePeak, ProcessMemory.PeakRssBytes()), peakReset ? ProcessMemory.PeakRssBytes() : null, repeats,
-            convolutionShare, flags, gflops, bf16, flops / 1e6, gflops * 1e9 / (3 * flops), gflops * 1e9 / flops);
+            convolutionShare, flags, gflops, bf16, flops / 1e6, gflops * 1e9 / (3 * flops), gflops * 1e9 / flops,
+            onnxInference, onnxLatency);
         string trainingPeak = result.PeakRssTrainingBytes is long bytes ? $"{bytes / (1024.0 * 1024):F0} MiB while training and inferring, " : "";
         log.Info($"bench: peak RSS {trainingPeak}{result.PeakRssBytes / (1024.0 * 1024):F0} MiB since start-up (before: the repeated cold prepares), {threads} threads, malloc tuned: {MallocTuning.Applied}, CPU {result.CpuModel}");
         return result;
+    }
+
+    /// <summary>The same network exported to ONNX (in memory) and run by ONNX Runtime's CPU provider on the same
+    /// images and thread count: batches of 256 (preprocessing inside the graph, from the uint8 bytes), then one
+    /// image at a time.</summary>
+    static (double Batch256, double Batch1LatencyMs) OnnxInference(ExperimentSpec spec, nn.Module<Tensor, Tensor> net, TrainingData data, long[] rows, int threads, int repeats)
+    {
+        var entry = ModelRegistry.Find(spec.Model.Arch);
+        var metadata = new OnnxMetadata("bench", spec.Hash, spec.Model.Arch, spec.Preprocess.Size, spec.Preprocess.Interpolation, spec.Preprocess.Scale, spec.Evaluate.Threshold, "untrained");
+        byte[] model = OnnxModelFile.Build(metadata, (graph, input) => entry.ExportOnnx(net, graph, input)).ToByteArray();
+        using var runner = OnnxRunner.FromBytes(model, "cpu", threads);
+        int imageBytes = spec.Preprocess.Size * spec.Preprocess.Size * 3;
+        byte[] pixels;
+        using (var index = tensor(rows))
+        using (var images = data.Images.index_select(0, index))
+            pixels = images.bytes.ToArray();
+        var batches = Enumerable.Range(0, rows.Length / 256).Select(b => pixels.AsSpan(b * 256 * imageBytes, 256 * imageBytes).ToArray()).ToArray();
+        runner.Probabilities(batches[0], 256);
+        double rate = Median(repeats, () => Rate(batches.Length * 256, () => { foreach (var batch in batches) runner.Probabilities(batch, 256); }));
+        var singles = Enumerable.Range(0, 100).Select(i => pixels.AsSpan(i * imageBytes, imageBytes).ToArray()).ToArray();
+        double latency = Median(repeats, () =>
+        {
+            var clock = Stopwatch.StartNew();
+            foreach (var single in singles) runner.Probabilities(single, 1);
+            return clock.Elapsed.TotalMilliseconds / singles.Length;
+        });
+        return (rate, latency);
     }
 
     /// <summary>Without --dataset-source, Bench measures the shared NIH sample beside the checkout (when present).</summary>

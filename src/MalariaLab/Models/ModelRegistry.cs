@@ -5,8 +5,9 @@ using static TorchSharp.torch;
 
 namespace MalariaLab.Models;
 
-/// <summary>A registered architecture: its spec name (model.arch), what it is, and how it is built for an image size.</summary>
-public sealed record ModelEntry(string Name, string Description, Func<ModelSpec, int, nn.Module<Tensor, Tensor>> Create);
+/// <summary>A registered architecture: its spec name (model.arch), what it is, how it is built for an image size, and
+/// how its trained network is written as ONNX (every published run carries weights/best.onnx and last.onnx).</summary>
+public sealed record ModelEntry(string Name, string Description, Func<ModelSpec, int, nn.Module<Tensor, Tensor>> Create, OnnxExport ExportOnnx);
 
 /// <summary>model.arch → network. Adding an architecture is one new file (the network, with its
 /// <see cref="ModelEntry"/>) and one line here (or one <see cref="Register"/> call); the spec schema follows.</summary>
@@ -40,7 +41,9 @@ public static class ModelRegistry
         SpecChoices.Add(KeyPath, entry.Name, entry.Description);
     }
 
-    public static nn.Module<Tensor, Tensor> Create(ModelSpec spec, int imageSize) =>
-        (All.FirstOrDefault(m => m.Name == spec.Arch)
-         ?? throw new MalariaLabException($"{KeyPath}: unknown architecture '{spec.Arch}'; known: {string.Join(", ", Names)}")).Create(spec, imageSize);
+    public static nn.Module<Tensor, Tensor> Create(ModelSpec spec, int imageSize) => Find(spec.Arch).Create(spec, imageSize);
+
+    public static ModelEntry Find(string arch) =>
+        All.FirstOrDefault(m => m.Name == arch)
+        ?? throw new MalariaLabException($"{KeyPath}: unknown architecture '{arch}'; known: {string.Join(", ", Names)}");
 }

@@ -10,7 +10,7 @@ public sealed class ResNetSmall : nn.Module<Tensor, Tensor>, IFirstConvolution
 {
     public static readonly ModelEntry Entry = new("resnet-small",
         "pre-activation ResNet, 3 stages x 2 blocks, 32/64/128 filters, global average pooling; about 0.7 M parameters",
-        (m, size) => new ResNetSmall(size, m.DenseDropout));
+        (m, size) => new ResNetSmall(size, m.DenseDropout), (model, graph, input) => ((ResNetSmall)model).ToOnnx(graph, input));
 
     readonly Conv2d stem;
     readonly ModuleList<PreActBlock> blocks = new();
@@ -45,15 +45,25 @@ public sealed class ResNetSmall : nn.Module<Tensor, Tensor>, IFirstConvolution
         return head.forward(dropout.forward(x));
     }
 
+    public string ToOnnx(Export.OnnxGraph g, string x)
+    {
+        x = OnnxLayers.Conv(g, "stem", x, stem, pad: 1);
+        for (int i = 0; i < blocks.Count; i++) x = blocks[i].ToOnnx(g, $"block{i}", x);
+        x = OnnxLayers.Relu(g, "relu", OnnxLayers.BatchNorm(g, "bn", x, bn));
+        return OnnxLayers.Dense(g, "head", OnnxLayers.GlobalAveragePool(g, "gap", x), head);
+    }
+
     /// <summary>BN → ReLU → conv, twice, added to the input (projected by a 1x1 conv when the shape changes).</summary>
     sealed class PreActBlock : nn.Module<Tensor, Tensor>
     {
         readonly BatchNorm2d bn1, bn2;
         readonly Conv2d conv1, conv2;
         readonly Conv2d? shortcut;
+        readonly int stride;
 
         public PreActBlock(int inChannels, int outChannels, int stride) : base("preact")
         {
+            this.stride = stride;
             bn1 = nn.BatchNorm2d(inChannels);
             conv1 = nn.Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
             bn2 = nn.BatchNorm2d(outChannels);
@@ -69,6 +79,15 @@ public sealed class ResNetSmall : nn.Module<Tensor, Tensor>, IFirstConvolution
             var y = conv1.forward(pre);
             y = conv2.forward(nn.functional.relu(bn2.forward(y)));
             return y + skip;
+        }
+
+        public string ToOnnx(Export.OnnxGraph g, string name, string x)
+        {
+            var pre = OnnxLayers.Relu(g, $"{name}.relu1", OnnxLayers.BatchNorm(g, $"{name}.bn1", x, bn1));
+            var skip = shortcut is null ? x : OnnxLayers.Conv(g, $"{name}.shortcut", pre, shortcut, pad: 0, stride: stride);
+            var y = OnnxLayers.Conv(g, $"{name}.conv1", pre, conv1, pad: 1, stride: stride);
+            y = OnnxLayers.Conv(g, $"{name}.conv2", OnnxLayers.Relu(g, $"{name}.relu2", OnnxLayers.BatchNorm(g, $"{name}.bn2", y, bn2)), conv2, pad: 1);
+            return OnnxLayers.Add(g, $"{name}.add", y, skip);
         }
     }
 }

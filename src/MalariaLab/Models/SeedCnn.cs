@@ -9,7 +9,7 @@ namespace MalariaLab.Models;
 public sealed class SeedCnn : nn.Module<Tensor, Tensor>, ILayeredModel, IFirstConvolution
 {
     public static readonly ModelEntry Entry = new("seed-cnn", "the reference notebook's 4-block CNN (16/32/64/128 filters, BatchNorm, dense 128)",
-        (m, size) => new SeedCnn(size, m.ConvDropout, m.DenseUnits, m.DenseDropout));
+        (m, size) => new SeedCnn(size, m.ConvDropout, m.DenseUnits, m.DenseDropout), (model, graph, input) => ((SeedCnn)model).ToOnnx(graph, input));
 
     static readonly int[] Filters = [16, 32, 64, 128];
 
@@ -100,6 +100,25 @@ public sealed class SeedCnn : nn.Module<Tensor, Tensor>, ILayeredModel, IFirstCo
         yield return new("fc1", "Dense + ReLU", x => fc1.forward(x).relu_(), fc1);
         yield return new("dropout5", "Dropout", dense_dropout.forward, null);
         yield return new("fc2", "Dense (logit)", fc2.forward, fc2);
+    }
+
+    /// <summary>The eval-mode forward pass as ONNX nodes in Keras' order (conv → ReLU → BatchNorm → pool; dropout is
+    /// the identity at inference), flattening in HWC order as <see cref="Steps"/> does. Node and weight names are
+    /// the layer names of the safetensors file.</summary>
+    public string ToOnnx(Export.OnnxGraph g, string x)
+    {
+        var blocks = new[] { (conv1, bn1), (conv2, bn2), (conv3, bn3), (conv4, bn4) };
+        for (int i = 0; i < blocks.Length; i++)
+        {
+            var (conv, bn) = blocks[i];
+            x = OnnxLayers.Conv(g, $"conv{i + 1}", x, conv, pad: 1);
+            x = OnnxLayers.Relu(g, $"relu{i + 1}", x);
+            x = OnnxLayers.BatchNorm(g, $"bn{i + 1}", x, bn);
+            x = OnnxLayers.MaxPool2(g, $"pool{i + 1}", x);
+        }
+        x = OnnxLayers.FlattenHwc(g, "flatten", x);
+        x = OnnxLayers.Relu(g, "relu5", OnnxLayers.Dense(g, "fc1", x, fc1));
+        return OnnxLayers.Dense(g, "fc2", x, fc2);
     }
 
     /// <summary>The first conv layer (for filter and feature-map plots).</summary>

@@ -10,44 +10,53 @@ public sealed class WideGapCnn : nn.Module<Tensor, Tensor>, IFirstConvolution
 {
     public static readonly ModelEntry Entry = new("wide-gap-cnn",
         "4 stages of 2 x (conv 3x3, BatchNorm, ReLU), 24/48/96/192 filters, global average pooling; about 0.66 M parameters",
-        (m, size) => new WideGapCnn(size, m.DenseDropout));
+        (m, size) => new WideGapCnn(size, m.DenseDropout), (model, graph, input) => ((WideGapCnn)model).ToOnnx(graph, input));
 
     static readonly int[] Filters = [24, 48, 96, 192];
-    readonly ModuleList<nn.Module<Tensor, Tensor>> stages = new();
-    readonly Conv2d stem;
+    readonly ModuleList<Conv2d> convs = new();
+    readonly ModuleList<BatchNorm2d> norms = new();
     readonly Dropout dropout;
     readonly Linear head;
 
     public WideGapCnn(int size, double dropoutRate) : base("wide-gap-cnn")
     {
         if (size < 32) throw new Common.MalariaLabException($"preprocess.size: wide-gap-cnn needs at least 32 pixels (three 2x2 pools), got {size}");
-        stem = nn.Conv2d(3, Filters[0], 3, padding: 1, bias: false);
-        int channels = Filters[0];
-        for (int i = 0; i < Filters.Length; i++)
-        {
-            var layers = new List<(string, nn.Module<Tensor, Tensor>)>();
-            if (i > 0) layers.Add(("pool", nn.MaxPool2d(2)));
-            layers.Add(("conv_a", i == 0 ? nn.Identity() : nn.Conv2d(channels, Filters[i], 3, padding: 1, bias: false)));
-            layers.Add(("bn_a", nn.BatchNorm2d(Filters[i])));
-            layers.Add(("relu_a", nn.ReLU()));
-            layers.Add(("conv_b", nn.Conv2d(Filters[i], Filters[i], 3, padding: 1, bias: false)));
-            layers.Add(("bn_b", nn.BatchNorm2d(Filters[i])));
-            layers.Add(("relu_b", nn.ReLU()));
-            stages.Add(nn.Sequential(layers));
-            channels = Filters[i];
-        }
+        int channels = 3;
+        foreach (int filters in Filters)
+            for (int j = 0; j < 2; j++)
+            {
+                convs.Add(nn.Conv2d(channels, filters, 3, padding: 1, bias: false));
+                norms.Add(nn.BatchNorm2d(filters));
+                channels = filters;
+            }
         dropout = nn.Dropout(dropoutRate);
         head = nn.Linear(channels, 1);
         RegisterComponents();
     }
 
-    public Conv2d FirstConv => stem;
+    public Conv2d FirstConv => convs[0];
+
+    /// <summary>A 2x2 max-pool comes before the first conv of every stage but the first (convs 2, 4 and 6).</summary>
+    static bool PoolBefore(int conv) => conv > 0 && conv % 2 == 0;
 
     public override Tensor forward(Tensor x)
     {
-        x = stem.forward(x);
-        foreach (var stage in stages) x = stage.forward(x);
+        for (int i = 0; i < convs.Count; i++)
+        {
+            if (PoolBefore(i)) x = nn.functional.max_pool2d(x, 2);
+            x = nn.functional.relu(norms[i].forward(convs[i].forward(x)));
+        }
         x = nn.functional.adaptive_avg_pool2d(x, 1).flatten(1);
         return head.forward(dropout.forward(x));
+    }
+
+    public string ToOnnx(Export.OnnxGraph g, string x)
+    {
+        for (int i = 0; i < convs.Count; i++)
+        {
+            if (PoolBefore(i)) x = OnnxLayers.MaxPool2(g, $"pool{i}", x);
+            x = OnnxLayers.Relu(g, $"relu{i}", OnnxLayers.BatchNorm(g, $"bn{i}", OnnxLayers.Conv(g, $"conv{i}", x, convs[i], pad: 1), norms[i]));
+        }
+        return OnnxLayers.Dense(g, "head", OnnxLayers.GlobalAveragePool(g, "gap", x), head);
     }
 }

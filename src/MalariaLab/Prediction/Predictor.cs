@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using MalariaLab.Common;
+using MalariaLab.Export;
 using MalariaLab.Indexing;
 using MalariaLab.Models;
 using MalariaLab.Runs;
@@ -18,26 +19,30 @@ public static class Predictor
 {
     static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff"];
 
-    public static List<PredictedImage> Predict(RunFolder run, string input, ILog log)
+    public static readonly string[] Engines = ["torch", "onnx"];
+
+    /// <summary>Classifies <paramref name="input"/> with the run's TorchSharp weights (engine torch) or its ONNX file
+    /// through ONNX Runtime (engine onnx, on <paramref name="onnxProvider"/>); both give the same CSV.</summary>
+    public static List<PredictedImage> Predict(RunFolder run, string input, ILog log, string engine = "torch", string onnxProvider = "cpu")
     {
         var manifest = RunManifest.Read(run.Path);
         RunSeal.Verify(run, manifest);
         var spec = SpecLoader.LoadFile(run.File("spec.yaml"));
-        set_num_threads(manifest.Threads);
-        using var model = ModelRegistry.Create(spec.Model, spec.Preprocess.Size);
-        WeightsFile.Load(model, run.File(spec.Train.RestoreBest ? "weights/best.bin" : "weights/last.bin"));
-        model.eval();
+        string which = spec.Train.RestoreBest ? "best" : "last";
+        using var classifier = engine switch
+        {
+            "torch" => TorchClassifier(run.File($"weights/{which}.bin"), spec, manifest.Threads),
+            "onnx" => OnnxClassifier(run.File($"weights/{which}.onnx"), spec, onnxProvider, manifest.Threads),
+            _ => throw new MalariaLabException($"--engine={engine}: expected one of {string.Join(", ", Engines)}"),
+        };
+        log.Info($"predict: engine {engine}{(engine == "onnx" ? $" ({onnxProvider})" : "")}, weights/{which}.{(engine == "onnx" ? "onnx" : "bin")}");
 
         var results = new List<PredictedImage>();
         var batch = new List<(string Path, byte[] Pixels)>();
         void Flush()
         {
             if (batch.Count == 0) return;
-            using var scope = NewDisposeScope();
-            using var _ = no_grad();
-            var pixels = batch.SelectMany(b => b.Pixels).ToArray();
-            var x = TrainingData.ToModelInput(tensor(pixels, [batch.Count, spec.Preprocess.Size, spec.Preprocess.Size, 3], ScalarType.Byte), spec.Preprocess.Scale);
-            var p = TestTimeAugmented(model, x, spec.Evaluate.Tta);
+            var p = TestTimeAugmented(classifier, batch.SelectMany(b => b.Pixels).ToArray(), batch.Count, spec.Preprocess.Size, spec.Evaluate.Tta);
             for (int i = 0; i < batch.Count; i++)
                 results.Add(new PredictedImage(batch[i].Path, p[i], p[i] >= spec.Evaluate.Threshold ? Labels.Parasitized : Labels.Uninfected, null));
             batch.Clear();
@@ -60,17 +65,68 @@ public static class Predictor
         return results.OrderBy(r => r.Path, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Columns exactly path,probability_parasitized,label; an error column is added only when an input failed.</summary>
-    /// <summary>The probability of Parasitized, averaged over evaluate.tta's views as Evaluate does.</summary>
-    static float[] TestTimeAugmented(nn.Module<Tensor, Tensor> model, Tensor x, string tta)
+    /// <summary>A batch of uint8 NHWC images → P(Parasitized) each.</summary>
+    interface IClassifier : IDisposable
     {
-        if (tta == "none") return sigmoid(model.forward(x).squeeze(1)).data<float>().ToArray();
-        int views = tta == "flips" ? 4 : 8;
-        Tensor sum = zeros(x.shape[0]);
-        for (int k = 0; k < views; k++) sum = sum + sigmoid(model.forward(Evaluator.View(x, tta, k)).squeeze(1));
-        return (sum / views).data<float>().ToArray();
+        float[] Probabilities(byte[] nhwc, int count);
     }
 
+    sealed class Torch(nn.Module<Tensor, Tensor> model, int size, double scale) : IClassifier
+    {
+        public float[] Probabilities(byte[] nhwc, int count)
+        {
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            var x = TrainingData.ToModelInput(tensor(nhwc, [count, size, size, 3], ScalarType.Byte), scale);
+            return sigmoid(model.forward(x).squeeze(1)).data<float>().ToArray();
+        }
+
+        public void Dispose() => model.Dispose();
+    }
+
+    sealed class Onnx(OnnxRunner runner) : IClassifier
+    {
+        public float[] Probabilities(byte[] nhwc, int count) => runner.Probabilities(nhwc, count);
+        public void Dispose() => runner.Dispose();
+    }
+
+    static IClassifier TorchClassifier(string weights, ExperimentSpec spec, int threads)
+    {
+        set_num_threads(threads);
+        var model = ModelRegistry.Create(spec.Model, spec.Preprocess.Size);
+        WeightsFile.Load(model, weights);
+        model.eval();
+        return new Torch(model, spec.Preprocess.Size, spec.Preprocess.Scale);
+    }
+
+    static IClassifier OnnxClassifier(string path, ExperimentSpec spec, string provider, int threads)
+    {
+        if (!File.Exists(path)) throw new MalariaLabException($"{path}: no ONNX file (runs published before ONNX export have none; retrain, or use --engine=torch)");
+        var runner = new OnnxRunner(path, provider, threads);
+        if (runner.Size != spec.Preprocess.Size)
+        {
+            runner.Dispose();
+            throw new MalariaLabException($"{path}: input is {runner.Size}x{runner.Size}, but the run's preprocess.size is {spec.Preprocess.Size}");
+        }
+        return new Onnx(runner);
+    }
+
+    /// <summary>P(Parasitized) averaged over evaluate.tta's views (the same symmetries as Evaluate's, applied to the uint8
+    /// pixels so both engines see the same images).</summary>
+    static float[] TestTimeAugmented(IClassifier classifier, byte[] nhwc, int count, int size, string tta)
+    {
+        if (tta == "none") return classifier.Probabilities(nhwc, count);
+        int views = tta == "flips" ? 4 : 8;
+        var sum = new double[count];
+        for (int k = 0; k < views; k++)
+        {
+            var p = classifier.Probabilities(PixelViews.View(nhwc, count, size, tta, k), count);
+            for (int i = 0; i < count; i++) sum[i] += p[i];
+        }
+        return [.. sum.Select(v => (float)(v / views))];
+    }
+
+    /// <summary>Columns exactly path,probability_parasitized,label; an error column is added only when an input failed.</summary>
     public static string ToCsv(IReadOnlyList<PredictedImage> results)
     {
         bool anyError = results.Any(r => r.Error is not null);

@@ -11,7 +11,9 @@ public static class PrepareStage
 {
     public const string Images = "images.u8";
 
-    public static readonly StageDefinition Definition = new("prepare", 1,
+    // Version 2: Pillow-exact nearest and bilinear resizing and convert('RGB') (123 of the sample's 3,703 images
+    // changed at 48x48 nearest), so caches prepared by version 1 are not reused.
+    public static readonly StageDefinition Definition = new("prepare", 2,
         "Decode and resize every indexed image once into a verified uint8 cache.",
         ["preprocess.size", "preprocess.interpolation"], ["index"], ["prepared/<key>.u8"]);
 

@@ -75,7 +75,7 @@ public static class SpecSchema
         new("split.fold", ValueKind.Integer, "Which fold is the test fold (patient-kfold), 0-based.") { Default = 0L, Min = 0, Max = 49 },
 
         new("preprocess.size", ValueKind.Integer, "Images are resized to size x size pixels.") { Default = 48L, Min = 8, Max = 512 },
-        new("preprocess.interpolation", ValueKind.Choice, "Resize filter: nearest (Keras' default, PIL NEAREST) or bilinear.") { Default = "nearest", Choices = ["nearest", "bilinear"] },
+        new("preprocess.interpolation", ValueKind.Choice, "Resize filter, bit-exact with Pillow: nearest (Keras' default, Image.resize NEAREST) or bilinear (BILINEAR, antialiased when shrinking).") { Default = "nearest", Choices = ["nearest", "bilinear"] },
         new("preprocess.scale", ValueKind.Number, "Pixel values are multiplied by this (the notebook: 1/255).") { Default = 1.0 / 255.0, Min = 0, Max = 1 },
 
         new("model.arch", ValueKind.Choice, "Network from the model registry.") { Default = "seed-cnn", FromRegistry = true },

@@ -1,4 +1,6 @@
+using System.Globalization;
 using MalariaLab.Common;
+using MalariaLab.Export;
 using MalariaLab.Graph;
 using MalariaLab.Indexing;
 using MalariaLab.Models;
@@ -71,7 +73,7 @@ public static class TrainStage
 
             var outcome = new Trainer(spec.Train, spec.Seed, log, spec.Augment, 255 * spec.Preprocess.Scale).Fit(model, data, run.Weights, run.File("tensorboard"),
                 history => AtomicFile.WriteAllText(run.File(RunFiles.HistoryCsv), HistoryFile.ToCsv(history)), cancel);
-            ExportSafetensors(model, run, spec, outcome);
+            ExportWeights(model, run, spec, outcome);
             var bestEpoch = outcome.History.FirstOrDefault(h => h.Epoch == outcome.BestEpoch);
             manifest = manifest with
             {
@@ -106,13 +108,32 @@ public static class TrainStage
         return new StageResult(outputs, new Dictionary<string, string> { [Run] = run.Path });
     }
 
-    /// <summary>weights/last.safetensors and weights/best.safetensors for PyTorch users (names as in README).</summary>
-    static void ExportSafetensors(nn.Module<Tensor, Tensor> model, RunFolder run, ExperimentSpec spec, TrainingOutcome outcome)
+    /// <summary>weights/last.* and weights/best.* for use outside the pipeline: safetensors for PyTorch users (names
+    /// as in README) and ONNX (the registry entry's export, with the preprocessing inside the graph). Written into
+    /// the run folder before the manifest lists the weights, so the seal covers them.</summary>
+    static void ExportWeights(nn.Module<Tensor, Tensor> model, RunFolder run, ExperimentSpec spec, TrainingOutcome outcome)
     {
         if (outcome.History.Count == 0) return;
-        var metadata = new Dictionary<string, string> { ["arch"] = spec.Model.Arch, ["input"] = $"N x 3 x {spec.Preprocess.Size} x {spec.Preprocess.Size}, RGB * {spec.Preprocess.Scale}", ["output"] = "logit of Parasitized" };
+        var p = spec.Preprocess;
+        // Everything interop/pytorch/predict.py needs besides the tensors, so the file stands alone.
+        var metadata = new Dictionary<string, string>
+        {
+            ["arch"] = spec.Model.Arch, ["input"] = $"N x 3 x {p.Size} x {p.Size}, RGB * {p.Scale}", ["output"] = "logit of Parasitized",
+            ["size"] = p.Size.ToString(CultureInfo.InvariantCulture), ["interpolation"] = p.Interpolation, ["scale"] = p.Scale.ToString("R", CultureInfo.InvariantCulture),
+            ["threshold"] = spec.Evaluate.Threshold.ToString("R", CultureInfo.InvariantCulture), ["class_names"] = string.Join(",", OnnxModelFile.ClassNames), ["run_id"] = run.Id,
+        };
         SafetensorsExport.Save(model, run.File("weights/last.safetensors"), new Dictionary<string, string>(metadata) { ["epoch"] = outcome.History[^1].Epoch.ToString() });
+        WriteOnnx(model, run, spec, "last");
         WeightsFile.Load(model, run.BestWeights);
         SafetensorsExport.Save(model, run.File("weights/best.safetensors"), new Dictionary<string, string>(metadata) { ["epoch"] = outcome.BestEpoch.ToString() });
+        WriteOnnx(model, run, spec, "best");
+    }
+
+    static void WriteOnnx(nn.Module<Tensor, Tensor> model, RunFolder run, ExperimentSpec spec, string which)
+    {
+        var entry = ModelRegistry.Find(spec.Model.Arch);
+        var metadata = new OnnxMetadata(run.Id, spec.Hash, spec.Model.Arch, spec.Preprocess.Size, spec.Preprocess.Interpolation,
+            spec.Preprocess.Scale, spec.Evaluate.Threshold, $"weights/{which}.bin");
+        OnnxModelFile.Write(run.File($"weights/{which}.onnx"), metadata, (graph, input) => entry.ExportOnnx(model, graph, input));
     }
 }

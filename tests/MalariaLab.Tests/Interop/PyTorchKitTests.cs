@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using System.Globalization;
+using MalariaLab.Common;
+using MalariaLab.Prediction;
+using MalariaLab.Tests.Support;
+using Xunit.Abstractions;
+
+namespace MalariaLab.Tests.Interop;
+
+/// <summary>interop/pytorch/predict.py (PyTorch, numpy, Pillow) against Predict on a published run: same CSV rows,
+/// same labels, probabilities within 1e-5. Needs a python3 that imports torch, numpy and PIL (Debian:
+/// apt-get install python3-torch python3-pil); without one the test says so and checks nothing.</summary>
+public class PyTorchKitTests(TinyRun tiny, ITestOutputHelper output) : IClassFixture<TinyRun>
+{
+    static string? PythonWithTorch() =>
+        new[] { "/usr/bin/python3", "python3" }.FirstOrDefault(p => Run(p, ["-c", "import torch, numpy, PIL"]).Exit == 0);
+
+    static (int Exit, string Stdout, string Stderr) Run(string file, IEnumerable<string> args)
+    {
+        try
+        {
+            var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in args) start.ArgumentList.Add(a);
+            using var process = Process.Start(start)!;
+            var stderr = process.StandardError.ReadToEndAsync();
+            string stdout = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return (process.ExitCode, stdout, stderr.Result);
+        }
+        catch (System.ComponentModel.Win32Exception e) { return (-1, "", e.Message); }
+    }
+
+    [Fact]
+    public void Predict_py_prints_predicts_csv_from_the_safetensors_file()
+    {
+        if (PythonWithTorch() is not { } python)
+        {
+            output.WriteLine("skipped: no python3 that imports torch, numpy and PIL (apt-get install python3-torch python3-pil)");
+            return;
+        }
+        string data = tiny.Experiment.File("data");
+        File.WriteAllText(Path.Combine(data, "broken.png"), "not an image");
+        try
+        {
+            string script = Path.Combine(TestPaths.RepoRoot, "interop", "pytorch", "predict.py");
+            var (exit, stdout, stderr) = Run(python, [script, "--weights", tiny.Run.File("weights/best.safetensors"), data]);
+            Assert.True(exit == 4, $"exit {exit}: {stderr}");
+            var expected = Predictor.Predict(tiny.Run, data, new CapturingLog());
+            var lines = stdout.TrimEnd('\n').Split('\n');
+            Assert.Equal("path,probability_parasitized,label,error", lines[0]);
+            Assert.Equal(expected.Count, lines.Length - 1);
+            double worst = 0;
+            foreach (var (row, want) in lines.Skip(1).Select(l => l.Split(',')).Zip(expected))
+            {
+                Assert.Equal(want.Path, row[0]);
+                if (want.Error is not null) { Assert.Equal(("", ""), (row[1], row[2])); continue; }
+                Assert.Equal(want.Label, row[2]);
+                worst = Math.Max(worst, Math.Abs(double.Parse(row[1], CultureInfo.InvariantCulture) - want.ProbabilityParasitized!.Value));
+            }
+            output.WriteLine($"PyTorch kit vs Predict: max |Δp| {worst:E2} over {expected.Count - 1} images");
+            Assert.True(worst <= 1e-5, $"max |Δp| {worst}");
+        }
+        finally
+        {
+            File.Delete(Path.Combine(data, "broken.png"));
+        }
+    }
+}
