@@ -40,14 +40,14 @@ public static class CliCommands
 
         yield return Make("evaluate", "Score a run. A published (sealed) run gets a new folder evaluations/<time>-<label>/ with its own metrics, " +
                                       "figures, report and manifest (its sealed files never change); a complete one is evaluated in place.",
-            "evaluate --run=ci-smoke/latest --threshold=0.3", [.. O.SpecOptions, O.Run, O.Threshold, O.Subset, O.LabelledInput, O.Label], log, parse =>
+            "evaluate --run=ci-smoke/latest --threshold=0.3", [.. O.SpecOptions, O.Run, O.Threshold, O.ThresholdRule, O.Subset, O.LabelledInput, O.Label], log, parse =>
         {
             var run = RunOf(parse);
             var options = O.Pipeline(parse);
             if (RunManifest.Read(run.Path).Status == RunStatus.Published)
                 Console.Out.WriteLine(Orchestrator.EvaluatePublished(run, options, parse.GetValue(O.Threshold), parse.GetValue(O.Subset),
-                    O.PathOf(parse, O.LabelledInput), parse.GetValue(O.Label), log));
-            else if (parse.GetValue(O.Threshold) is not null || parse.GetValue(O.Subset) is not null || parse.GetValue(O.LabelledInput) is not null)
+                    O.PathOf(parse, O.LabelledInput), parse.GetValue(O.Label), log, parse.GetValue(O.ThresholdRule)));
+            else if (parse.GetValue(O.Threshold) is not null || parse.GetValue(O.ThresholdRule) is not null || parse.GetValue(O.Subset) is not null || parse.GetValue(O.LabelledInput) is not null)
                 throw new MalariaLabException($"{run.Path}: --threshold, --subset and --input evaluate a published run; this one is '{RunManifest.Read(run.Path).Status}' (publish it, or change evaluate.* in its spec)");
             else Orchestrator.EvaluateRun(run, options, log);
             return 0;

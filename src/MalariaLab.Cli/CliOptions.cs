@@ -24,6 +24,7 @@ public static class CliOptions
     public static readonly Option<string?> LabelledInput = new("--input") { Description = "evaluate: a folder or zip with class subfolders (Parasitized/, Uninfected/) to score instead of the run's split" };
     public static readonly Option<double?> Threshold = new("--threshold") { Description = "probability at or above which a cell is called Parasitized (default: the run's evaluate.threshold)" };
     public static readonly Option<string?> Subset = new("--subset") { Description = "validation, test or auto: the part of the run's own split to score" };
+    public static readonly Option<string?> ThresholdRule = new("--threshold-rule") { Description = "evaluate a published run: fixed (--threshold), youden or f1 (chosen on the run's validation subset, then applied unchanged)" };
     public static readonly Option<string?> Label = new("--label") { Description = "name of the evaluation folder (default from threshold and subset or input)" };
     public static readonly Option<string?> Output = new("--output") { Description = "file or folder to write (default: see the command)" };
     public static readonly Option<string> Engine = new("--engine") { Description = "torch (the run's TorchSharp weights) or onnx (its ONNX file through ONNX Runtime)", DefaultValueFactory = _ => "torch" };
@@ -53,6 +54,7 @@ public static class CliOptions
         Emit.AcceptOnlyFromAmong("slurm", "k8s");
         Subset.AcceptOnlyFromAmong("auto", "validation", "test");
         Format.AcceptOnlyFromAmong("table", "md", "csv", "json");
+        ThresholdRule.AcceptOnlyFromAmong("fixed", "youden", "f1");
         Engine.AcceptOnlyFromAmong("torch", "onnx");
         Threshold.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is { } t && (t < 0 || t > 1 || double.IsNaN(t))) r.AddError("--threshold: expected a probability in [0, 1]"); });
         HttpTimeout.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 3600) r.AddError("--http-timeout: expected 1..3600 seconds"); });

@@ -16,8 +16,9 @@ public static class CvSummary
     public static string Write(IReadOnlyList<RunFolder> runs, string folder, ILog log)
     {
         if (runs.Count == 0) throw new MalariaLabException($"{folder}: no fold runs to summarise");
-        var columns = MetricRegistry.All;
         var metrics = runs.Select(r => RunFiles.ReadMetrics(r) ?? throw new MalariaLabException($"{r.Path}: no metrics.json; expected a published run")).ToList();
+        // Runs published before a metric was registered lack it: summarise the metrics every run has.
+        var columns = MetricRegistry.All.Where(c => metrics.All(m => m.Metrics.ContainsKey(c.Name))).ToList();
         var text = new StringBuilder("| fold run | images | " + string.Join(" | ", columns.Select(c => c.Name)) + " |\n");
         text.Append("| --- | --- |" + string.Concat(columns.Select(_ => " --- |")) + "\n");
         for (int i = 0; i < runs.Count; i++)

@@ -203,9 +203,15 @@ public sealed class Orchestrator
 
     /// <summary>Evaluate on a published run: a subset of its own split (at another threshold), or labelled data given as a
     /// folder or zip with class subfolders, which goes through Download, Extract, Index and Prepare like any source.</summary>
-    public static string EvaluatePublished(RunFolder run, PipelineOptions options, double? threshold, string? subset, string? input, string? label, ILog log)
+    public static string EvaluatePublished(RunFolder run, PipelineOptions options, double? threshold, string? subset, string? input, string? label, ILog log,
+        string? thresholdRule = null)
     {
         var spec = SpecLoader.LoadFile(run.File("spec.yaml"));
+        if (thresholdRule is not null)
+        {
+            spec = SpecLoader.Override(spec, ("evaluate.threshold_rule", thresholdRule));
+            label ??= $"{thresholdRule}-threshold";
+        }
         double t = threshold ?? spec.Evaluate.Threshold;
         if (input is null)
         {

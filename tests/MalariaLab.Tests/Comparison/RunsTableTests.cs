@@ -16,7 +16,7 @@ public class RunsTableTests
         Assert.Equal(["sweep/20260101-000000-02", "sweep/20260101-000000-01"], rows.Select(r => r.Run));
         Assert.Equal(["seed"], rows[0].Differing.Keys);
         string csv = RunsTable.Format(rows, "csv");
-        Assert.StartsWith("run,status,seed,accuracy,roc_auc,average_precision,sensitivity,specificity,matthews,epochs,seconds,images_per_second\n", csv);
+        Assert.StartsWith("run,status,seed,accuracy,roc_auc,average_precision,sensitivity,specificity,matthews,brier,ece,epochs,seconds,images_per_second\n", csv);
         Assert.Contains("sweep/20260101-000000-02,published,2,0.9500,", csv);
         var all = RunsTable.Collect(temp.File("runs"), null);
         Assert.Equal(3, all.Count);
