@@ -41,7 +41,7 @@ public static partial class TempFiles
         if (!match.Success) return false;
         var age = DateTime.UtcNow - (Directory.Exists(path) ? Directory.GetLastWriteTimeUtc(path) : File.GetLastWriteTimeUtc(path));
         if (match.Groups["host"].Value != Host) return age > TimeSpan.FromDays(1);
-        return !IsRunning(int.Parse(match.Groups["pid"].Value)) && age > TimeSpan.FromSeconds(2);
+        return int.TryParse(match.Groups["pid"].Value, out int pid) && !IsRunning(pid) && age > TimeSpan.FromSeconds(2);
     }
 
     static bool IsRunning(int pid)

@@ -30,7 +30,20 @@ public static class FigureRegistry
         Directory.CreateDirectory(plotsFolder);
         var written = new List<string>();
         foreach (var figure in All)
-            if (figure.Draw(context, Path.Combine(plotsFolder, figure.FileName))) written.Add(figure.FileName);
+        {
+            // Drawn to a temp name and renamed: a killed evaluation never leaves a half-written PNG to be sealed.
+            string path = Path.Combine(plotsFolder, figure.FileName), temp = Common.AtomicFile.TempPathFor(path);
+            try
+            {
+                if (!figure.Draw(context, temp)) continue;
+                File.Move(temp, path, overwrite: true);
+                written.Add(figure.FileName);
+            }
+            finally
+            {
+                if (File.Exists(temp)) File.Delete(temp);
+            }
+        }
         return written;
     }
 }

@@ -48,7 +48,9 @@ public sealed class StageCache(Workspace workspace)
         var record = new StageLock(stage.Name, stage.Version, key,
             new SortedDictionary<string, string>(inputs.ToDictionary(), StringComparer.Ordinal),
             new SortedDictionary<string, LockedOutput>(result.Outputs.ToDictionary(o => o.Key, o => o.Value with { Path = workspace.Relative(o.Value.Path) }), StringComparer.Ordinal),
-            new SortedDictionary<string, string>((result.Values ?? new Dictionary<string, string>()).ToDictionary(), StringComparer.Ordinal));
+            // Paths among the values (a run folder, a data root) are stored like outputs: relative when inside the artifacts.
+            new SortedDictionary<string, string>((result.Values ?? new Dictionary<string, string>()).ToDictionary(v => v.Key,
+                v => Path.IsPathRooted(v.Value) ? workspace.Relative(v.Value) : v.Value), StringComparer.Ordinal));
         AtomicFile.WriteAllText(workspace.StageLockFile(stage.Name, key), record.ToJson());
         return (record, false);
     }

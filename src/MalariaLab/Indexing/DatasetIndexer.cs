@@ -22,6 +22,9 @@ public static class DatasetIndexer
         var skipped = new ConcurrentBag<SkippedFile>();
         foreach (var label in Labels.All)
         {
+            // A class folder that is a link must stay inside the source (Directory.Exists follows links).
+            if (RefusedLink(Path.Combine(root, label), folder) is { } refused)
+                throw new MalariaLabException($"{Path.Combine(root, label)}: class folder {refused}");
             foreach (var name in Directory.EnumerateFiles(Path.Combine(root, label)).Select(Path.GetFileName).Order(StringComparer.Ordinal))
             {
                 string path = $"{label}/{name}";
@@ -105,7 +108,7 @@ public static class DatasetIndexer
         {
             string name = Path.GetFileName(dir);
             if (name == MacOsMetadata) log.Info($"index: ignored {Path.GetRelativePath(folder, dir)}/ (macOS metadata)");
-            else if (FolderLinks.IsLink(dir)) log.Warn($"index: {Path.GetRelativePath(folder, dir)} is a symbolic link to a folder ({FolderLinks.FinalTarget(dir) ?? "missing"}); not followed");
+            else if (FolderLinks.IsLink(dir) && !Labels.All.Contains(name)) log.Warn($"index: {Path.GetRelativePath(folder, dir)} is a symbolic link to a folder ({FolderLinks.FinalTarget(dir) ?? "missing"}); not followed");
             else if (Path.GetDirectoryName(dir) == root && !Labels.All.Contains(name))
                 log.Warn($"index: folder '{name}/' beside the class folders is ignored (the classes are {string.Join(" and ", Labels.All.Select(l => l + "/"))})");
         }

@@ -54,7 +54,8 @@ public sealed class Orchestrator
         var stage = StageGraph.Get(stageName);
         foreach (var upstream in stage.Upstream)
             if (Resolve(upstream) is null) return null;
-        bool force = _options.Force || (_settings.Rerun?.Contains(stage.Name) ?? false);
+        bool force = _options.Force || (_settings.Rerun?.Contains(stage.Name) ?? false)
+            || (stage.Name == "train" && (_code ??= EnvironmentInfo.CodeVersion()) == EnvironmentInfo.Unknown); // no code identity: never reuse
         var (found, reused) = _cache.RunOrReuse(stage, InputsOf(stage, withUpstream: true), force, key => RunStage(stage, key));
         if (found is null) return null;
         _locks[stage.Name] = found;
@@ -158,7 +159,7 @@ public sealed class Orchestrator
         _index ??= IndexFile.Read(Workspace.Absolute(_locks["index"].Outputs[IndexStage.IndexCsv].Path));
 
     public string DatasetFingerprint => _locks["index"].Value(IndexStage.Fingerprint);
-    public string DataRoot => _locks["index"].Value(IndexStage.DataRoot);
+    public string DataRoot => Workspace.Absolute(_locks["index"].Value(IndexStage.DataRoot));
     public List<SplitRow> SplitRows() => SplitFile.Read(Workspace.Absolute(_locks["split"].Outputs[SplitStage.SplitCsv].Path));
     public string PreparedPath => Workspace.Absolute(_locks["prepare"].Outputs[PrepareStage.Images].Path);
 
@@ -180,7 +181,7 @@ public sealed class Orchestrator
     /// <summary>Drops the in-memory pixels (a caller that copied them elsewhere, as Bench does).</summary>
     public void ForgetPrepared() => _prepared = null;
 
-    RunFolder TrainedRun() => RunFolder.Open(_locks["train"].Value(TrainStage.Run));
+    RunFolder TrainedRun() => RunFolder.Open(Workspace.Absolute(_locks["train"].Value(TrainStage.Run)));
 
     EvaluationData EvaluationData() => new(IndexRows(), DatasetFingerprint, DataRoot,
         Workspace.Absolute(_locks["index"].Outputs[IndexStage.SkippedCsv].Path), Prepared());
@@ -217,6 +218,9 @@ public sealed class Orchestrator
         {
             var own = new Orchestrator(spec, options with { Force = false }, log);
             own.Resolve("prepare");
+            string trainedOn = RunManifest.Read(run.Path).DatasetFingerprint;
+            if (own.DatasetFingerprint != trainedOn)
+                throw new MalariaLabException($"{run.Path}: the data now has fingerprint {own.DatasetFingerprint[..12]}, the run was trained on {trainedOn[..Math.Min(12, trainedOn.Length)]}; its split no longer describes it");
             var split = SplitFile.Read(run.File("split.csv"));
             string s = subset ?? spec.Evaluate.Subset;
             if (s == "auto") s = split.Any(r => r.Subset == Subsets.Test) ? Subsets.Test : Subsets.Validation;

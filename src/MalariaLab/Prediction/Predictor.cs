@@ -159,13 +159,25 @@ public static class Predictor
         catch (InvalidDataException e) { throw new MalariaLabException($"{input}: not a readable zip ({e.Message})", e); }
         using (zip)
         {
-            foreach (var entry in zip.Entries.Where(e => ImageExtensions.Contains(Path.GetExtension(e.FullName).ToLowerInvariant())).OrderBy(e => e.FullName, StringComparer.Ordinal))
+            IReadOnlyList<ZipArchiveEntry> entries;
+            try { entries = zip.Entries; } // reads the central directory
+            catch (InvalidDataException e) { throw new MalariaLabException($"{input}: not a readable zip ({e.Message})", e); }
+            foreach (var entry in entries.Where(e => ImageExtensions.Contains(Path.GetExtension(e.FullName).ToLowerInvariant())).OrderBy(e => e.FullName, StringComparer.Ordinal))
             {
                 if (entry.Length > 64 << 20) { yield return ($"{input}!{entry.FullName}", () => throw new MalariaLabException($"{entry.FullName}: {entry.Length} bytes, larger than 64 MiB")); continue; }
-                var buffer = new MemoryStream();
-                using (var stream = entry.Open()) stream.CopyTo(buffer);
-                byte[] bytes = buffer.ToArray();
-                yield return ($"{input}!{entry.FullName}", () => bytes);
+                // Read inside the item's own error handling: a corrupt entry is one error row, not a crash.
+                yield return ($"{input}!{entry.FullName}", () =>
+                {
+                    try
+                    {
+                        var buffer = new MemoryStream();
+                        using (var stream = entry.Open()) stream.CopyTo(buffer);
+                        byte[] bytes = buffer.ToArray();
+                        if (Crc32.Of(bytes) != entry.Crc32) throw new InvalidDataException("CRC-32 mismatch"); // the zip library does not check
+                        return bytes;
+                    }
+                    catch (InvalidDataException e) { throw new MalariaLabException($"{entry.FullName}: corrupt zip entry ({e.Message})", e); }
+                });
             }
         }
     }

@@ -53,10 +53,15 @@ public static partial class HtmlPage
     {
         string encoded = WebUtility.HtmlEncode(text);
         encoded = Image().Replace(encoded, m => $"<img alt=\"{m.Groups[1].Value}\" src=\"{DataUri(folder, WebUtility.HtmlDecode(m.Groups[2].Value))}\">");
-        encoded = Link().Replace(encoded, "<a href=\"$2\">$1</a>");
+        // Only relative links and http(s): text from file names must never become a javascript: link.
+        encoded = Link().Replace(encoded, m => SafeHref(m.Groups[2].Value) ? $"<a href=\"{m.Groups[2].Value}\">{m.Groups[1].Value}</a>" : m.Value);
         encoded = Bold().Replace(encoded, "<strong>$1</strong>");
         return Code().Replace(encoded, "<code>$1</code>");
     }
+
+    static bool SafeHref(string href) =>
+        href.StartsWith("http://", StringComparison.OrdinalIgnoreCase) || href.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+        || (!href.Contains(':') && !href.StartsWith("//", StringComparison.Ordinal));
 
     /// <summary>A PNG beside the page as a data URI; a missing file stays a relative link (and shows its alt text).</summary>
     static string DataUri(string folder, string relative)

@@ -24,10 +24,15 @@ public sealed record EnvironmentInfo(
     /// runs of the same edited tree match, and any edit is a change).</summary>
     public static string CodeVersion()
     {
-        string commit = Git("rev-parse HEAD") ?? "unknown";
-        string diff = Git("diff HEAD") ?? "";
+        string? commit = Git("rev-parse HEAD");
+        if (commit is null) return Unknown;
+        // New files the build compiles are not in `git diff`: their names count too.
+        string diff = (Git("diff HEAD") ?? "") + (Git("ls-files --others --exclude-standard") ?? "");
         return diff.Length == 0 ? commit : $"{commit}+dirty.{Common.Hashing.Sha256Hex(diff)[..12]}";
     }
+
+    /// <summary>The code version outside a git checkout: Train never reuses a run on it.</summary>
+    public const string Unknown = "unknown";
 
     static string ReadCpuModel()
     {

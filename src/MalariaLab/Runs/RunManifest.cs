@@ -82,6 +82,8 @@ public sealed record RunManifest
     {
         void Fail(string field, object? value, string expected) =>
             throw new MalariaLabException($"{path}: '{field}' is {JsonSerializer.Serialize(value)}; expected {expected} (edited?)");
+        if (Files is null) { Fail("files", null, "an object of relative paths and SHA-256s"); return; }
+        if (Environment is null) Fail("environment", null, "the code and machine facts");
         if (Threads is < 1 or > 1024) Fail("threads", Threads, "1..1024");
         if (!Statuses.Contains(Status)) Fail("status", Status, string.Join(", ", Statuses));
         if (!IsName(RunId)) Fail("run_id", RunId, "a run id (one path segment)");

@@ -46,9 +46,10 @@ public sealed partial record ClusterSettings
     public string? KubernetesMemory() => Memory is null ? null
         : char.IsDigit(Memory[^1]) ? Memory + "Mi" : Memory[..^1] + char.ToUpperInvariant(Memory[^1]) + "i";
 
-    [GeneratedRegex(@"^(\d+|\d+:\d{1,2}|\d+:\d{1,2}:\d{1,2}|\d+-\d+|\d+-\d+:\d{1,2}|\d+-\d+:\d{1,2}:\d{1,2})$")]
+    // At most 7 digits per number (about 19 years of minutes): no overflow when the time is converted to seconds.
+    [GeneratedRegex(@"^(\d{1,7}|\d{1,7}:\d{1,2}|\d{1,7}:\d{1,2}:\d{1,2}|\d{1,7}-\d{1,7}|\d{1,7}-\d{1,7}:\d{1,2}|\d{1,7}-\d{1,7}:\d{1,2}:\d{1,2})\z")]
     private static partial Regex TimePattern();
 
-    [GeneratedRegex("^[0-9]+[KMGTkmgt]?$")]
+    [GeneratedRegex(@"^[0-9]{1,12}[KMGTkmgt]?\z")]
     private static partial Regex MemoryPattern();
 }

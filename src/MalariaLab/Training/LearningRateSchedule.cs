@@ -43,6 +43,6 @@ public sealed class LearningRateSchedule(ScheduleSpec spec, double baseLr, int e
     {
         if (spec.Kind != "plateau") return;
         if (validationLoss < _bestLoss) { _bestLoss = validationLoss; _sinceBest = 0; return; }
-        if (++_sinceBest > spec.PlateauPatience) { _plateauFactor *= spec.Gamma; _sinceBest = 0; }
+        if (++_sinceBest >= Math.Max(1, spec.PlateauPatience)) { _plateauFactor *= spec.Gamma; _sinceBest = 0; } // Keras: wait >= patience
     }
 }

@@ -34,4 +34,13 @@ public class ReportHtmlTests(TinyRun tiny) : IClassFixture<TinyRun>
         var shared = byPatient.Append(new SplitRow("c", "Uninfected", "P1", Subsets.Validation)).ToList();
         Assert.StartsWith("1 of 2 validation patients also have cells in the training set", PatientOverlap.Of(shared));
     }
+
+    [Fact]
+    public void Links_are_relative_or_http_never_javascript()
+    {
+        string html = HtmlPage.From("[ok](evaluations/index.html) [web](https://example.org) [evil](javascript:alert(1))", "/nonexistent");
+        Assert.Contains("<a href=\"evaluations/index.html\">ok</a>", html);
+        Assert.Contains("<a href=\"https://example.org\">web</a>", html);
+        Assert.DoesNotContain("href=\"javascript", html);
+    }
 }

@@ -49,4 +49,14 @@ public class ManifestSealTests
         Assert.Equal(1, exit);
         Assert.Contains("'threads' is -5; expected 1..1024 (edited?)", output);
     }
+
+    [Fact]
+    public void A_manifest_with_null_files_or_environment_is_refused_naming_the_field()
+    {
+        using var temp = new TempFolder();
+        var run = HandMadeRun.Write(temp.File("20260101-000000-01"), "name: x\nseed: 1\n", 0.9);
+        string text = File.ReadAllText(run.File("manifest.json"));
+        File.WriteAllText(run.File("manifest.json"), System.Text.RegularExpressions.Regex.Replace(text, "\"files\": \\{[^}]*\\}", "\"files\": null"));
+        Assert.Contains("'files' is null", Assert.Throws<MalariaLabException>(() => RunManifest.Read(run.Path)).Message);
+    }
 }

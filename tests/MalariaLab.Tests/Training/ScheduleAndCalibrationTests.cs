@@ -23,8 +23,10 @@ public class ScheduleAndCalibrationTests
         Assert.Equal(0.04, cycle.At(1, 0), 12);     // lr / 25
         Assert.Equal(1.0, cycle.At(4, 0), 12);      // the peak at 30%
         var plateau = new LearningRateSchedule(Spec("plateau"), 1.0, 10, 10);
-        foreach (var loss in new[] { 0.9, 0.8, 0.85, 0.86 }) plateau.EndOfEpoch(loss);
-        Assert.Equal(0.5, plateau.At(5, 0)); // two epochs without a better val_loss (patience 1): one decay
+        foreach (var loss in new[] { 0.9, 0.8, 0.85 }) plateau.EndOfEpoch(loss);
+        Assert.Equal(0.5, plateau.At(4, 0)); // one epoch without a better val_loss (patience 1): one decay, as Keras
+        plateau.EndOfEpoch(0.7);
+        Assert.Equal(0.5, plateau.At(5, 0)); // a better val_loss resets the wait
     }
 
     [Fact]
