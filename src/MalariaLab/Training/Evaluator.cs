@@ -59,10 +59,6 @@ public static class Evaluator
     }
 
     /// <summary>Transform k of a batch N x 3 x H x W (the same symmetries as augmentation, over H and W).</summary>
-    public static Tensor View(Tensor x, string tta, int k)
-    {
-        if (tta == "flips") return k switch { 0 => x, 1 => x.flip(3), 2 => x.flip(2), _ => x.flip(2, 3) };
-        var t = k >= 4 ? x.transpose(2, 3) : x;
-        return (k & 3) == 0 ? t : t.rot90(k & 3, (2, 3));
-    }
+    public static Tensor View(Tensor x, string tta, int k) =>
+        tta == "flips" ? Augmentation.ImageTransforms.Flip(x, k) : Augmentation.ImageTransforms.Dihedral(x, k);
 }
