@@ -44,6 +44,7 @@ public static class CliCommands
         {
             var run = RunOf(parse);
             var options = O.Pipeline(parse);
+            NotAnEnsemble(run, "evaluate", "score it on other data with `ensemble --runs=<its members> --input=...`");
             if (RunManifest.Read(run.Path).Status == RunStatus.Published)
                 Console.Out.WriteLine(Orchestrator.EvaluatePublished(run, options, parse.GetValue(O.Threshold), parse.GetValue(O.Subset),
                     O.PathOf(parse, O.LabelledInput), parse.GetValue(O.Label), log, parse.GetValue(O.ThresholdRule)));
@@ -53,10 +54,23 @@ public static class CliCommands
             return 0;
         });
 
+        yield return Make("ensemble", "Combine published runs (the fold models of a cross-validation, or several seeds) by their mean probability; score the ensemble " +
+                                      "on patients no member saw (their shared held-out test patients, or --input) and publish it like a run (Predict takes it).",
+            "ensemble --runs=\"patient-cv-test/*\" --name=patient-cv-ensemble", [.. O.SpecOptions, O.Runs, O.EnsembleName, O.Threshold, O.LabelledInput], log, parse =>
+        {
+            var options = O.Pipeline(parse);
+            var references = parse.GetValue(O.Runs)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(RunArgument).ToList();
+            var runs = references.SelectMany(r => RunReference.Resolve(r, new Workspace(options.Artifacts).Runs, r == "latest" ? options.LoadSpec().Name : "")).ToList();
+            Console.Out.WriteLine(Ensembling.Publish(runs, options, parse.GetValue(O.EnsembleName), parse.GetValue(O.Threshold), O.PathOf(parse, O.LabelledInput), log).Path);
+            return 0;
+        });
+
         yield return Make("publish", "Write report.md/html and seal the run (every file hashed in the manifest).",
             "publish --run=ci-smoke/latest", [.. O.SpecOptions, O.Run], log, parse =>
         {
-            Orchestrator.PublishRun(RunOf(parse), log);
+            var run = RunOf(parse);
+            NotAnEnsemble(run, "publish", "an ensemble is published when it is made");
+            Orchestrator.PublishRun(run, log);
             return 0;
         });
 
@@ -74,7 +88,11 @@ public static class CliCommands
 
         yield return Make("reproduce", "Retrain a published run from its own spec, seed and threads; check it is byte-identical.",
             "reproduce --run=ci-smoke/latest --mirror=../shared/data", [.. O.SpecOptions, O.Run], log, parse =>
-            Reproducer.Reproduce(RunOf(parse), O.Pipeline(parse), log).Identical ? 0 : 5);
+        {
+            var run = RunOf(parse);
+            NotAnEnsemble(run, "reproduce", "reproduce each member run");
+            return Reproducer.Reproduce(run, O.Pipeline(parse), log).Identical ? 0 : 5;
+        });
 
         yield return Make("bench", "Measure prepare, training and inference images/s and peak RSS; write bench.json.",
             "bench --repeats=5", [.. O.SpecOptions, O.Repeats, O.Output], log, parse =>
@@ -203,6 +221,12 @@ public static class CliCommands
         string reference = RunArgument(parse.GetValue(O.Run)!);
         string current = reference == "latest" ? options.LoadSpec().Name : "";
         return RunReference.ResolveOne(reference, new Workspace(options.Artifacts).Runs, current);
+    }
+
+    static void NotAnEnsemble(RunFolder run, string command, string instead)
+    {
+        if (RunManifest.Read(run.Path).Ensemble is not null)
+            throw new MalariaLabException($"{run.Path}: is an ensemble; {command} takes a trained run ({instead})");
     }
 
     /// <summary>First Ctrl+C: stop after the current batch (the run is marked incomplete). Second: the default (kill).</summary>

@@ -21,7 +21,7 @@ public static class CliOptions
     public static readonly Option<int?> Fold = new("--fold") { Description = "patient-kfold: train only this fold" };
     public static readonly Option<int?> SweepPoint = new("--sweep-point") { Description = "train only point N of the spec's sweep (a cluster array index)" };
     public static readonly Option<string> Input = new("--input") { Description = "image file, folder or zip", Required = true };
-    public static readonly Option<string?> LabelledInput = new("--input") { Description = "evaluate: a folder or zip with class subfolders (Parasitized/, Uninfected/) to score instead of the run's split" };
+    public static readonly Option<string?> LabelledInput = new("--input") { Description = "evaluate, ensemble: a folder or zip with class subfolders (Parasitized/, Uninfected/) to score instead of the run's split" };
     public static readonly Option<double?> Threshold = new("--threshold") { Description = "probability at or above which a cell is called Parasitized (default: the run's evaluate.threshold)" };
     public static readonly Option<string?> Subset = new("--subset") { Description = "validation, test or auto: the part of the run's own split to score" };
     public static readonly Option<string?> ThresholdRule = new("--threshold-rule") { Description = "evaluate a published run: fixed (--threshold), youden or f1 (chosen on the run's validation subset, then applied unchanged)" };
@@ -40,6 +40,7 @@ public static class CliOptions
     public static readonly Option<string?> Mem = new("--mem") { Description = "emitted jobs: memory per task, Slurm syntax (e.g. 4G)" };
     public static readonly Option<bool> Gather = new("--gather") { Description = "emitted Slurm jobs: also a job that runs after every task succeeded (afterok) and writes the CV summary or comparison" };
     public static readonly Option<string?> Name = new("--name") { Description = "runs: only this experiment's runs (default: every experiment)" };
+    public static readonly Option<string?> EnsembleName = new("--name") { Description = "ensemble: its experiment name under runs/ (default: the first member's experiment + -ensemble)" };
     public static readonly Option<string> Format = new("--format") { Description = "table, md, csv or json", DefaultValueFactory = _ => "table" };
     public static readonly Option<string?> Sort = new("--sort") { Description = "a headline metric to sort by, best first (e.g. accuracy, roc_auc)" };
     public static readonly Option<bool> Json = new("--json") { Description = "machine-readable output" };

@@ -63,7 +63,7 @@ public static class EvaluateStage
             return new ScoredImage(r.Path, r.Label, r.Patient, probabilities[i], probabilities[i] >= threshold ? Labels.Parasitized : Labels.Uninfected);
         }).ToList();
         var metrics = EvaluationMetrics.Compute(predictions, subset, threshold, weights);
-        Write(output, predictions, metrics, log);
+        WriteResults(output, predictions, metrics, log);
         var context = new FigureContext(spec, manifest, RunFiles.ReadHistory(run), metrics, predictions, model,
             i => data.Prepared.Image((int)rows[i]).ToArray(), SampleRows(data, spec),
             path => Preprocessor.Prepare(File.ReadAllBytes(Path.Combine(data.DataRoot, path)), path, spec.Preprocess));
@@ -104,7 +104,8 @@ public static class EvaluateStage
     public static StageResult ResultOf(RunFolder run) =>
         new(Files.ToDictionary(f => f, f => StageCache.HashedFile(run.File(f))), new Dictionary<string, string> { [TrainStage.Run] = run.Path });
 
-    static void Write(string folder, List<ScoredImage> predictions, EvaluationMetrics metrics, ILog log)
+    /// <summary>predictions.csv, metrics.json, classification_report.txt and per_patient.csv into <paramref name="folder"/>.</summary>
+    public static void WriteResults(string folder, IReadOnlyList<ScoredImage> predictions, EvaluationMetrics metrics, ILog log)
     {
         string At(string name) => Path.Combine(folder, name);
         static string F(double v) => v.ToString("R", CultureInfo.InvariantCulture);
@@ -122,7 +123,7 @@ public static class EvaluateStage
 
     /// <summary>Five images (first in path order) per category: with corrections on, True/False x Parasitized/Uninfected
     /// as the notebook shows them (False ones from skipped.csv when excluded); else one row per class.</summary>
-    static List<SampleRow> SampleRows(EvaluationData data, ExperimentSpec spec)
+    public static List<SampleRow> SampleRows(EvaluationData data, ExperimentSpec spec)
     {
         var rows = new List<SampleRow>();
         if (spec.Dataset.Corrections == "none")

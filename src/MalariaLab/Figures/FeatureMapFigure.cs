@@ -15,7 +15,7 @@ public static class FeatureMapFigure
         int size = c.Spec.Preprocess.Size;
         using var _ = no_grad();
         using var scope = NewDisposeScope();
-        c.Model.eval();
+        c.Model!.eval();
         byte[] pixels = c.PredictionPixels(0);
         var image = Training.TrainingData.ToModelInput(tensor(pixels, [1, size, size, 3], ScalarType.Byte), c.Spec.Preprocess.Scale);
         var maps = nn.functional.relu(model.FirstConv.forward(image)).contiguous();

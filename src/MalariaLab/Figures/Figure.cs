@@ -9,10 +9,10 @@ namespace MalariaLab.Figures;
 public sealed record SampleRow(string Caption, IReadOnlyList<string> Paths);
 
 /// <summary>Everything a figure may draw from: the run's spec, manifest, history, metrics and predictions, the model
-/// with its weights loaded, the prepared pixels of each prediction (same order), and sample rows with their loader.</summary>
+/// with its weights loaded (null for an ensemble), the prepared pixels of each prediction (same order), and sample rows with their loader.</summary>
 public sealed record FigureContext(
     ExperimentSpec Spec, RunManifest Manifest, IReadOnlyList<EpochMetrics> History, EvaluationMetrics Metrics,
-    IReadOnlyList<ScoredImage> Predictions, nn.Module<Tensor, Tensor> Model, Func<int, byte[]> PredictionPixels,
+    IReadOnlyList<ScoredImage> Predictions, nn.Module<Tensor, Tensor>? Model, Func<int, byte[]> PredictionPixels,
     IReadOnlyList<SampleRow> Samples, Func<string, byte[]> SamplePixels);
 
 /// <summary>A figure, declared once: the file it writes under plots/, the report section it belongs to, its

@@ -6,7 +6,8 @@ using MalariaLab.Specs;
 namespace MalariaLab.Pipeline;
 
 /// <summary>Runs an experiment: one run, or for patient-kfold every fold (or the one asked for), each trained,
-/// evaluated on its held-out fold and published, then a summary with each fold and mean ± std.</summary>
+/// evaluated on its held-out fold and published, then a summary with each fold and mean ± std; with split.test, also
+/// the ensemble of the fold models, scored on the patients held out of every fold.</summary>
 public static class CrossValidation
 {
     public static IReadOnlyList<RunFolder> Run(ExperimentSpec spec, PipelineOptions options, int? onlyFold, ILog log, CancellationToken cancel = default)
@@ -26,6 +27,8 @@ public static class CrossValidation
         }
         var published = runs.Where(r => RunManifest.Read(r.Path).Status == RunStatus.Published).ToList();
         if (published.Count > 1) CvSummary.Write(published, Path.GetDirectoryName(published[0].Path)!, log);
+        if (onlyFold is null && published.Count == runs.Count && !cancel.IsCancellationRequested
+            && Ensembling.AfterCrossValidation(spec, published, options, log) is { } ensemble) runs.Add(ensemble);
         return runs;
     }
 }

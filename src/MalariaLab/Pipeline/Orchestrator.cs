@@ -183,7 +183,7 @@ public sealed class Orchestrator
 
     RunFolder TrainedRun() => RunFolder.Open(Workspace.Absolute(_locks["train"].Value(TrainStage.Run)));
 
-    EvaluationData EvaluationData() => new(IndexRows(), DatasetFingerprint, DataRoot,
+    public EvaluationData EvaluationData() => new(IndexRows(), DatasetFingerprint, DataRoot,
         Workspace.Absolute(_locks["index"].Outputs[IndexStage.SkippedCsv].Path), Prepared());
 
     /// <summary>Train → Evaluate → Publish (and every data stage before them); the run, whatever its end.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using MalariaLab.Common;
+using MalariaLab.Ensembles;
 using MalariaLab.Export;
 using MalariaLab.Indexing;
 using MalariaLab.Models;
@@ -13,8 +14,9 @@ namespace MalariaLab.Prediction;
 
 public sealed record PredictedImage(string Path, double? ProbabilityParasitized, string? Label, string? Error);
 
-/// <summary>Predict: classifies new images with a published run, using the run's own preprocessing and weights.
-/// The run is verified against its sealed manifest first; unreadable images get an error row, never a crash.</summary>
+/// <summary>Predict: classifies new images with a published run (its own preprocessing and weights) or a published
+/// ensemble (its members' mean probability). The run and every member are verified against their sealed manifests
+/// first; unreadable images get an error row, never a crash.</summary>
 public static class Predictor
 {
     static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff"];
@@ -27,24 +29,46 @@ public static class Predictor
     {
         var manifest = RunManifest.Read(run.Path);
         RunSeal.Verify(run, manifest);
-        var spec = SpecLoader.LoadFile(run.File("spec.yaml"));
-        string which = spec.Train.RestoreBest ? "best" : "last";
-        using var classifier = engine switch
+        // A run is one model; an ensemble is its members (each verified), averaged. Members share one preprocessing.
+        var models = manifest.Ensemble is null
+            ? [(Folder: run, Spec: SpecLoader.LoadFile(run.File("spec.yaml")), manifest.Threads)]
+            : EnsembleMembers.Load(run, manifest).Select(m => (m.Folder, m.Spec, m.Manifest.Threads)).ToList();
+        var spec = models[0].Spec;
+        double threshold = manifest.Ensemble?.Threshold ?? spec.Evaluate.Threshold;
+        var classifiers = new List<(IClassifier Classifier, string Tta)>();
+        try
         {
-            "torch" => TorchClassifier(run.File($"weights/{which}.bin"), spec, manifest.Threads),
-            "onnx" => OnnxClassifier(run.File($"weights/{which}.onnx"), spec, onnxProvider, manifest.Threads),
-            _ => throw new MalariaLabException($"--engine={engine}: expected one of {string.Join(", ", Engines)}"),
-        };
-        log.Info($"predict: engine {engine}{(engine == "onnx" ? $" ({onnxProvider})" : "")}, weights/{which}.{(engine == "onnx" ? "onnx" : "bin")}");
+            foreach (var (folder, memberSpec, threads) in models)
+            {
+                string which = memberSpec.Train.RestoreBest ? "best" : "last";
+                classifiers.Add((engine switch
+                {
+                    "torch" => TorchClassifier(folder.File($"weights/{which}.bin"), memberSpec, threads),
+                    "onnx" => OnnxClassifier(folder.File($"weights/{which}.onnx"), memberSpec, onnxProvider, threads),
+                    _ => throw new MalariaLabException($"--engine={engine}: expected one of {string.Join(", ", Engines)}"),
+                }, memberSpec.Evaluate.Tta));
+                log.Info($"predict: engine {engine}{(engine == "onnx" ? $" ({onnxProvider})" : "")}, {(models.Count > 1 ? Path.GetFileName(Path.GetDirectoryName(folder.Path)) + "/" + folder.Id + " " : "")}weights/{which}.{(engine == "onnx" ? "onnx" : "bin")}");
+            }
+            if (models.Count > 1) log.Info($"predict: ensemble of {models.Count} members ({EnsembleInfo.Combine}), threshold {threshold}");
+            return Classify(input, classifiers, spec, threshold, log);
+        }
+        finally
+        {
+            foreach (var (classifier, _) in classifiers) classifier.Dispose();
+        }
+    }
 
+    static List<PredictedImage> Classify(string input, IReadOnlyList<(IClassifier Classifier, string Tta)> classifiers, ExperimentSpec spec, double threshold, ILog log)
+    {
         var results = new List<PredictedImage>();
         var batch = new List<(string Path, byte[] Pixels)>();
         void Flush()
         {
             if (batch.Count == 0) return;
-            var p = TestTimeAugmented(classifier, batch.SelectMany(b => b.Pixels).ToArray(), batch.Count, spec.Preprocess.Size, spec.Evaluate.Tta);
+            byte[] pixels = batch.SelectMany(b => b.Pixels).ToArray();
+            var p = Ensembles.EnsembleScorer.Mean([.. classifiers.Select(c => TestTimeAugmented(c.Classifier, pixels, batch.Count, spec.Preprocess.Size, c.Tta).Select(v => (double)v).ToArray())]);
             for (int i = 0; i < batch.Count; i++)
-                results.Add(new PredictedImage(batch[i].Path, p[i], p[i] >= spec.Evaluate.Threshold ? Labels.Parasitized : Labels.Uninfected, null));
+                results.Add(new PredictedImage(batch[i].Path, p[i], p[i] >= threshold ? Labels.Parasitized : Labels.Uninfected, null));
             batch.Clear();
         }
         foreach (var (path, read) in Inputs(input))

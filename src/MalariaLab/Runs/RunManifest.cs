@@ -40,6 +40,9 @@ public sealed record RunManifest
     /// <summary>Peak resident set size of the training process when the run ended (Linux VmHWM).</summary>
     public long? PeakRssBytes { get; init; }
     public string? StopReason { get; init; }
+    /// <summary>Set only for an ensemble: its member runs and how they are combined (null for a trained run).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public EnsembleInfo? Ensemble { get; init; }
     /// <summary>Relative path → SHA-256 (weights when complete; every file once published).</summary>
     public SortedDictionary<string, string> Files { get; init; } = new(StringComparer.Ordinal);
 
@@ -90,6 +93,17 @@ public sealed record RunManifest
         if (!IsName(Experiment)) Fail("experiment", Experiment, "an experiment name (one path segment)");
         if (Seed is < 0 or > int.MaxValue) Fail("seed", Seed, $"0..{int.MaxValue}");
         if (EpochsRun < 0) Fail("epochs_run", EpochsRun, "0 or more");
+        if (Ensemble is not null)
+        {
+            if (Ensemble.Members is not { Count: >= 2 }) Fail("ensemble.members", Ensemble.Members, "two or more member runs");
+            foreach (var member in Ensemble.Members!)
+            {
+                var parts = member?.Run?.Split('/');
+                if (parts is not { Length: 2 } || !parts.All(IsName)) Fail("ensemble.members[].run", member?.Run, "EXPERIMENT/RUN-ID");
+                if (!Hashing.IsSha256Hex(member!.ManifestSha256)) Fail("ensemble.members[].manifest_sha256", member.ManifestSha256, "a SHA-256 (64 hex digits)");
+            }
+            if (Ensemble.Threshold is not (>= 0 and <= 1)) Fail("ensemble.threshold", Ensemble.Threshold, "a probability in [0, 1]");
+        }
         foreach (var (file, sha) in Files)
         {
             if (file.Length == 0 || file.StartsWith('/') || file.Contains('\\') || file.Split('/').Any(p => p is "" or "." or ".."))
@@ -100,3 +114,12 @@ public sealed record RunManifest
 
     static bool IsName(string? name) => name is { Length: > 0 and <= 128 } && name is not ("." or "..") && name.IndexOfAny(['/', '\\', '\0', '\n']) < 0;
 }
+
+/// <summary>An ensemble's members ("EXPERIMENT/RUN-ID" under the same runs folder, each with the SHA-256 of its sealed
+/// manifest when the ensemble was made) and its threshold on the members' mean P(Parasitized).</summary>
+public sealed record EnsembleInfo(List<EnsembleMember> Members, double Threshold)
+{
+    public const string Combine = "mean of the members' P(Parasitized), each with its own test-time augmentation";
+}
+
+public sealed record EnsembleMember(string Run, string ManifestSha256);

@@ -69,8 +69,8 @@ public static class SpecSchema
         new("dataset.patient_maps_source", ValueKind.String, "Base URL or folder holding patientid_cellmapping_{parasitized,uninfected}.csv; null: take the patient from the file name.") { Default = PatientMapsUrl, Nullable = true },
 
         new("split.strategy", ValueKind.Choice, "Split strategy from the split registry.") { Default = "keras-validation-split", FromRegistry = true },
-        new("split.validation", ValueKind.Number, "Fraction for validation (of all images; for patient-kfold, of the training folds).") { Default = 0.2, Min = 0, Max = 0.9 },
-        new("split.test", ValueKind.Number, "Fraction held out for test (stratified and patient only).") { Default = 0.0, Min = 0, Max = 0.9 },
+        new("split.validation", ValueKind.Number, "Fraction for validation (of all images; for patient-kfold, of the training folds; 0 for patient-kfold with split.test, where fold split.fold validates).") { Default = 0.2, Min = 0, Max = 0.9 },
+        new("split.test", ValueKind.Number, "Fraction held out for test (stratified, patient, and patient-kfold: whole patients held out of every fold, for scoring the ensemble of the fold models).") { Default = 0.0, Min = 0, Max = 0.9 },
         new("split.folds", ValueKind.Integer, "Number of folds (patient-kfold).") { Default = 5L, Min = 2, Max = 50 },
         new("split.fold", ValueKind.Integer, "Which fold is the test fold (patient-kfold), 0-based.") { Default = 0L, Min = 0, Max = 49 },
 

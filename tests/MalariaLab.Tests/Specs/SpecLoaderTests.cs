@@ -29,6 +29,18 @@ public class SpecLoaderTests
     }
 
     [Fact]
+    public void Patient_kfold_with_test_validates_on_its_fold_so_split_validation_must_be_0()
+    {
+        var e = Assert.Throws<SpecException>(() => Parse("name: a\nseed: 1\nsplit:\n  strategy: patient-kfold\n  validation: 0.2\n  test: 0.2\n"));
+        Assert.Equal("x.yaml:5:15: 'split.validation': must be 0 with split.test (0.2) in patient-kfold: fold split.fold is then the validation set, " +
+                     "and the test patients are held out of every fold", e.Message);
+        var spec = Parse("name: a\nseed: 1\nsplit:\n  strategy: patient-kfold\n  validation: 0\n  test: 0.2\n");
+        Assert.Equal((0.0, 0.2), (spec.Split.Validation, spec.Split.Test));
+        // Elsewhere validation 0 is still refused: training needs validation images.
+        Assert.Contains("must be above 0", Assert.Throws<SpecException>(() => Parse("name: a\nseed: 1\nsplit:\n  strategy: patient\n  validation: 0\n  test: 0.2\n")).Message);
+    }
+
+    [Fact]
     public void Missing_required_key_is_refused()
     {
         var e = Assert.Throws<SpecException>(() => Parse("name: a\n"));

@@ -114,6 +114,46 @@ public class SplitterTests
     }
 
     [Fact]
+    public void Patient_kfold_with_test_holds_the_same_patients_out_of_every_fold()
+    {
+        var rows = Fixture();
+        HashSet<string>? testPatients = null;
+        var validatedIn = new Dictionary<string, int>();
+        for (int fold = 0; fold < 3; fold++)
+        {
+            var split = Splitter.Split(rows, Spec("patient-kfold", 0, 0.25, 3, fold), 5);
+            Assert.All(split.GroupBy(s => s.Patient), g => Assert.Single(g.Select(s => s.Subset).Distinct()));
+            var test = split.Where(s => s.Subset == Subsets.Test).Select(s => s.Patient).ToHashSet();
+            testPatients ??= test;
+            Assert.Equal(testPatients, test); // the same held-out patients for every fold model
+            Assert.All(split.Where(s => s.Subset == Subsets.Test), s => Assert.Equal(-1, s.Fold));
+            Assert.All(split.Where(s => s.Subset != Subsets.Test), s => Assert.Equal(s.Subset == Subsets.Validation, s.Fold == fold));
+            foreach (var patient in split.Where(s => s.Subset == Subsets.Validation).Select(s => s.Patient).Distinct())
+                validatedIn.Add(patient, fold); // throws if a patient validates two folds
+        }
+        // 12 patients, test 0.25 of the images: whole patients, some of each stratum; every other patient validates one fold.
+        Assert.InRange(testPatients!.Count, 2, 4);
+        Assert.Contains(rows, r => testPatients.Contains(r.Patient) && r.Label == Labels.Parasitized);
+        Assert.Equal(12 - testPatients.Count, validatedIn.Count);
+        Assert.Empty(validatedIn.Keys.Intersect(testPatients));
+    }
+
+    [Fact]
+    public void Patient_kfold_without_test_is_unchanged()
+    {
+        // Pinned before split.test existed for patient-kfold: the folds of existing specs stay the same patients.
+        var split = Splitter.Split(Fixture(), Spec("patient-kfold", 0.2, 0, 4, 1), 5);
+        string Patients(string subset) => string.Join(",", split.Where(s => s.Subset == subset).Select(s => s.Patient).Distinct().Order(StringComparer.Ordinal));
+        Assert.Equal(Pinned.Test, Patients(Subsets.Test));
+        Assert.Equal(Pinned.Validation, Patients(Subsets.Validation));
+    }
+
+    static class Pinned
+    {
+        public const string Test = "P7,P8,P9", Validation = "P3";
+    }
+
+    [Fact]
     public void Impossible_requests_are_clear_errors()
     {
         Assert.Contains("must be below 1", Assert.Throws<MalariaLab.Common.MalariaLabException>(() => Splitter.Split(Fixture(), Spec("stratified", 0.6, 0.5), 1)).Message);

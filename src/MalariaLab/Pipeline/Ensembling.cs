@@ -1,0 +1,61 @@
+using System.Globalization;
+using MalariaLab.Common;
+using MalariaLab.Ensembles;
+using MalariaLab.Runs;
+using MalariaLab.Specs;
+using MalariaLab.Splitting;
+
+namespace MalariaLab.Pipeline;
+
+/// <summary>Ensemble: chosen published runs (the k fold models of a cross-validation, or several seeds) combined and
+/// published like a run. Scored on the images every member holds out as test (the patients split.test keeps out of
+/// every fold), or on labelled data given as a folder or zip; either way, patients a member saw are refused.</summary>
+public static class Ensembling
+{
+    public static RunFolder Publish(IReadOnlyList<RunFolder> runs, PipelineOptions options, string? name, double? threshold, string? input, ILog log)
+    {
+        string runsRoot = new Graph.Workspace(options.Artifacts).Runs;
+        var members = EnsembleMembers.Of(runs, runsRoot);
+        var first = members[0];
+        name ??= $"{first.Manifest.Experiment}-ensemble";
+        if (name.Length is 0 or > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') || name.StartsWith('.'))
+            throw new MalariaLabException($"--name={name}: expected 1-64 letters, digits, '-', '_' or '.'");
+        var thresholds = members.Select(m => m.Spec.Evaluate.Threshold).Distinct().ToList();
+        double t = threshold ?? (thresholds.Count == 1 ? thresholds[0] : 0.5);
+        return EnsemblePublisher.Publish(members, Data(members, options, input, log), name, t, runsRoot, log);
+    }
+
+    /// <summary>After a patient-kfold cross-validation with split.test: the ensemble of its fold models, scored on the
+    /// held-out test patients, as &lt;experiment&gt;-ensemble.</summary>
+    public static RunFolder? AfterCrossValidation(ExperimentSpec spec, IReadOnlyList<RunFolder> folds, PipelineOptions options, ILog log)
+    {
+        if (spec.Split.Strategy != "patient-kfold" || spec.Split.Test <= 0 || folds.Count != spec.Split.Folds) return null;
+        log.Info($"cross-validation: ensemble of the {folds.Count} fold models on the patients held out of every fold (split.test {spec.Split.Test.ToString(CultureInfo.InvariantCulture)})");
+        return Publish(folds, options, null, null, null, log);
+    }
+
+    static EnsembleData Data(IReadOnlyList<MemberRun> members, PipelineOptions options, string? input, ILog log)
+    {
+        var spec = members[0].Spec;
+        if (input is null)
+        {
+            var own = new Orchestrator(spec, options with { Force = false }, log);
+            own.Resolve("prepare");
+            if (own.DatasetFingerprint != members[0].Manifest.DatasetFingerprint)
+                throw new MalariaLabException($"ensemble: the data now has fingerprint {own.DatasetFingerprint[..12]}, the members were trained on {members[0].Manifest.DatasetFingerprint[..12]}");
+            // The images every member holds out as test: for fold models with split.test, the common test patients.
+            var common = members.Select(m => m.Split().Where(r => r.Subset == Subsets.Test).Select(r => r.Path).ToHashSet(StringComparer.Ordinal))
+                .Aggregate((a, b) => { a.IntersectWith(b); return a; });
+            var scored = SplitFile.Read(members[0].Folder.File("split.csv")).Where(r => common.Contains(r.Path)).ToList();
+            if (scored.Count == 0)
+                throw new MalariaLabException("ensemble: the members hold out no test images in common (each fold's test patients are the others' training patients); " +
+                                              "train a patient-kfold spec with split.test, or give --input with labelled data no member saw");
+            return new EnsembleData(own.EvaluationData(), scored, $"the test patients every member held out ({members[0].Manifest.DatasetSource})");
+        }
+        var inputSpec = SpecLoader.Override(spec, ("dataset.source", input), ("dataset.sha256", null), ("dataset.corrections", "none"), ("dataset.patient_maps_source", null));
+        var other = new Orchestrator(inputSpec, options with { Force = false }, log);
+        other.Resolve("prepare");
+        var everything = other.IndexRows().Select(r => new SplitRow(r.Path, r.Label, r.Patient, Subsets.Test)).ToList();
+        return new EnsembleData(other.EvaluationData(), everything, input);
+    }
+}

@@ -1,0 +1,144 @@
+using System.Globalization;
+using MalariaLab.Common;
+using MalariaLab.Ensembles;
+using MalariaLab.Pipeline;
+using MalariaLab.Prediction;
+using MalariaLab.Runs;
+using MalariaLab.Splitting;
+using MalariaLab.Tests.Support;
+
+namespace MalariaLab.Tests.Ensembles;
+
+/// <summary>A 2-fold patient-kfold cross-validation with split.test of the tiny data set, trained once: its fold models
+/// and the ensemble published after them.</summary>
+public sealed class TinyCrossValidation : IDisposable
+{
+    public TinyExperiment Experiment { get; } = new();
+    public PipelineOptions Options { get; }
+    public IReadOnlyList<RunFolder> Runs { get; }
+    public RunFolder Ensemble => Runs[^1];
+    public IReadOnlyList<RunFolder> Folds => Runs.Take(Runs.Count - 1).ToList();
+
+    public TinyCrossValidation()
+    {
+        Options = Experiment.Options("split.strategy=patient-kfold", "split.folds=2", "split.test=0.25", "split.validation=0", "evaluate.tta=flips");
+        Runs = CrossValidation.Run(Experiment.Spec(Options), Options, null, new CapturingLog());
+    }
+
+    public void Dispose() => Experiment.Dispose();
+}
+
+[Collection(LibTorchCollection.Name)]
+public class EnsembleTests(TinyCrossValidation cv) : IClassFixture<TinyCrossValidation>
+{
+    static Dictionary<string, double> Probabilities(string csv) =>
+        Csv.ReadRecords(csv, "path", "probability_parasitized").ToDictionary(r => r["path"], r => double.Parse(r["probability_parasitized"], CultureInfo.InvariantCulture));
+
+    [Fact]
+    public void Cross_validation_with_split_test_publishes_the_ensemble_of_its_fold_models()
+    {
+        Assert.Equal(3, cv.Runs.Count);
+        var manifest = RunManifest.Read(cv.Ensemble.Path);
+        Assert.Equal(RunStatus.Published, manifest.Status);
+        Assert.Equal("tiny-ensemble", manifest.Experiment);
+        RunSeal.Verify(cv.Ensemble, manifest);
+        // Members named relative to the runs folder, each with its sealed manifest's SHA-256.
+        Assert.Equal(cv.Folds.Select(f => $"tiny/{f.Id}"), manifest.Ensemble!.Members.Select(m => m.Run));
+        Assert.Equal(cv.Folds.Select(f => Hashing.Sha256OfFile(f.File(RunManifest.FileName))), manifest.Ensemble.Members.Select(m => m.ManifestSha256));
+        foreach (var file in new[] { "predictions.csv", "metrics.json", "members.csv", "per_patient.csv", "report.md", "report.html", "plots/confusion_matrix.png", "plots/roc.png" })
+            Assert.True(manifest.Files.ContainsKey(file), file);
+        Assert.False(File.Exists(cv.Ensemble.File("plots/filters.png"))); // no single network to show
+        Assert.Contains("| **ensemble** |", File.ReadAllText(cv.Ensemble.File("report.md")));
+    }
+
+    [Fact]
+    public void The_ensemble_is_scored_only_on_the_patients_no_fold_saw()
+    {
+        var split = SplitFile.Read(cv.Folds[0].File("split.csv"));
+        var test = split.Where(s => s.Subset == Subsets.Test).Select(s => s.Path).Order(StringComparer.Ordinal).ToList();
+        Assert.NotEmpty(test);
+        Assert.Equal(test, Probabilities(cv.Ensemble.File("predictions.csv")).Keys.Order(StringComparer.Ordinal));
+        var seen = cv.Folds.SelectMany(f => SplitFile.Read(f.File("split.csv"))).Where(s => s.Subset != Subsets.Test).Select(s => s.Patient).ToHashSet();
+        Assert.DoesNotContain(split.Where(s => s.Subset == Subsets.Test).Select(s => s.Patient), seen.Contains);
+    }
+
+    [Fact]
+    public void Its_probabilities_are_the_mean_of_the_fold_models_own_test_predictions()
+    {
+        // Each fold run scored the same held-out test images itself (its own Evaluate, same weights and TTA).
+        var ensemble = Probabilities(cv.Ensemble.File("predictions.csv"));
+        var members = cv.Folds.Select(f => Probabilities(f.File("predictions.csv"))).ToList();
+        foreach (var (path, p) in ensemble)
+            Assert.Equal(members.Average(m => m[path]), p, 1e-12);
+    }
+
+    [Fact]
+    public void Predict_takes_the_ensemble_and_gives_the_members_mean()
+    {
+        string data = cv.Experiment.File("data");
+        var log = new CapturingLog();
+        var byEnsemble = Predictor.Predict(cv.Ensemble, data, log);
+        Assert.Contains(log.Lines, l => l.Contains("ensemble of 2 members"));
+        var byMember = cv.Folds.Select(f => Predictor.Predict(f, data, new CapturingLog()).ToDictionary(r => r.Path, r => r.ProbabilityParasitized!.Value)).ToList();
+        Assert.Equal(byMember[0].Count, byEnsemble.Count);
+        foreach (var r in byEnsemble)
+        {
+            Assert.Equal((byMember[0][r.Path] + byMember[1][r.Path]) / 2, r.ProbabilityParasitized!.Value, 1e-12);
+            Assert.Equal(r.ProbabilityParasitized >= 0.5 ? "Parasitized" : "Uninfected", r.Label);
+        }
+        // The same images through Evaluate (prepared cache) and through Predict (decoded again) agree.
+        var evaluated = Probabilities(cv.Ensemble.File("predictions.csv"));
+        foreach (var (path, p) in evaluated)
+            Assert.Equal(p, byEnsemble.Single(r => r.Path == Path.Combine(data, path)).ProbabilityParasitized!.Value, 1e-6);
+    }
+
+    [Fact]
+    public void Data_a_member_trained_on_is_refused()
+    {
+        var e = Assert.Throws<MalariaLabException>(() => Ensembling.Publish(cv.Folds, cv.Options, "leaky", null, cv.Experiment.File("data"), new CapturingLog()));
+        Assert.Contains("were seen in training by a member", e.Message);
+        Assert.Contains($"trained on by tiny/", e.Message);
+        Assert.False(Directory.Exists(Path.Combine(cv.Options.Artifacts, "runs", "leaky")) && Directory.EnumerateFileSystemEntries(Path.Combine(cv.Options.Artifacts, "runs", "leaky")).Any());
+    }
+
+    [Fact]
+    public void Fold_models_without_common_test_patients_cannot_be_scored_on_their_split()
+    {
+        // The folds of a plain patient-kfold test on each other's training patients.
+        var e = Assert.Throws<MalariaLabException>(() => EnsembleMembers.RefuseSeenPatients(
+            EnsembleMembers.Of(cv.Folds, Path.Combine(cv.Options.Artifacts, "runs")),
+            SplitFile.Read(cv.Folds[0].File("split.csv")).Where(s => s.Subset == Subsets.Validation).Select(s => s.Patient), "x"));
+        Assert.StartsWith("x: ", e.Message);
+        Assert.Contains("An ensemble is scored only on patients no member saw", e.Message);
+    }
+
+    [Fact]
+    public void A_member_changed_after_the_ensemble_was_made_is_refused()
+    {
+        using var copy = new TempFolder();
+        // Copy the runs folder so the fixture's stays intact; then alter one member's weights in the copy.
+        string runs = copy.File("runs");
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(cv.Options.Artifacts, "runs"), "*", SearchOption.AllDirectories))
+        {
+            string target = Path.Combine(runs, Path.GetRelativePath(Path.Combine(cv.Options.Artifacts, "runs"), file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        var ensemble = RunFolder.Open(Path.Combine(runs, "tiny-ensemble", cv.Ensemble.Id));
+        string weights = Path.Combine(runs, "tiny", cv.Folds[1].Id, RunManifest.Read(cv.Folds[1].Path).Files.Keys.First(k => k.StartsWith("weights/") && k.EndsWith(".bin")));
+        File.AppendAllText(weights, "x");
+        var e = Assert.Throws<MalariaLabException>(() => Predictor.Predict(ensemble, cv.Experiment.File("data"), new CapturingLog()));
+        Assert.Contains(cv.Folds[1].Id, e.Message);
+        Assert.Contains("tampered?", e.Message);
+    }
+
+    [Fact]
+    public void Ensembles_refuse_too_few_duplicate_or_nested_members()
+    {
+        string root = Path.Combine(cv.Options.Artifacts, "runs");
+        Assert.Contains("needs two or more", Assert.Throws<MalariaLabException>(() => EnsembleMembers.Of([cv.Folds[0]], root)).Message);
+        Assert.Contains("is given twice", Assert.Throws<MalariaLabException>(() => EnsembleMembers.Of([cv.Folds[0], cv.Folds[0]], root)).Message);
+        Assert.Contains("is itself an ensemble", Assert.Throws<MalariaLabException>(() => EnsembleMembers.Of([cv.Folds[0], cv.Ensemble], root)).Message);
+    }
+}
