@@ -155,6 +155,7 @@ public static class CliCommands
         {
             var result = FanOutGather.Gather(O.Pipeline(parse), log);
             Console.Out.WriteLine(result.Summary);
+            if (result.Ensemble is not null) Console.Out.WriteLine(result.Ensemble.Path);
             return 0;
         });
 

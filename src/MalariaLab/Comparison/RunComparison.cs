@@ -15,7 +15,10 @@ public sealed record ComparedRun(RunFolder Run, RunManifest Manifest, Dictionary
     public static ComparedRun Load(RunFolder run)
     {
         var manifest = RunManifest.Read(run.Path);
-        var spec = SpecLoader.LoadFile(run.File("spec.yaml")).Values.InSchemaOrder.ToDictionary(p => p.Key, p => SpecWriter.Format(p.Value));
+        // An ensemble has no spec of its own: its members stand in for it.
+        var spec = manifest.Ensemble is { } ensemble
+            ? new Dictionary<string, string> { ["ensemble.members"] = string.Join(" ", ensemble.Members.Select(m => m.Run)) }
+            : SpecLoader.LoadFile(run.File("spec.yaml")).Values.InSchemaOrder.ToDictionary(p => p.Key, p => SpecWriter.Format(p.Value));
         var metrics = RunFiles.ReadMetrics(run);
         var history = RunFiles.ReadHistory(run);
         return new ComparedRun(run, manifest, spec, metrics, history);

@@ -9,10 +9,11 @@ namespace MalariaLab.Sweeps;
 
 /// <summary>The gather step after a fan-out ran elsewhere (cluster array tasks): finds, from the run folders on disk,
 /// the published run of every point or fold (the newest whose manifest carries that point's resolved spec hash, so
-/// older runs of other settings are ignored), then writes the CV summary (folds) or comparison + mean ± std (sweep).</summary>
+/// older runs of other settings are ignored), then writes the CV summary (folds; with split.test also the ensemble of
+/// the fold models) or comparison + mean ± std (sweep).</summary>
 public static class FanOutGather
 {
-    public sealed record Result(string Kind, IReadOnlyList<RunFolder> Runs, string Summary);
+    public sealed record Result(string Kind, IReadOnlyList<RunFolder> Runs, string Summary, RunFolder? Ensemble = null);
 
     public static Result Gather(PipelineOptions options, ILog log)
     {
@@ -40,7 +41,9 @@ public static class FanOutGather
             ? CvSummary.Write(runs, runsRoot, log)
             : SweepSummary.Write(runs.Select(ComparedRun.Load).ToList(),
                 Path.Combine(workspace.Root, "sweeps", name, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)), log);
-        return new Result(fanOut.Kind, runs, summary);
+        // With split.test, the fold models also form the ensemble scored on the patients held out of every fold.
+        var ensemble = fanOut.Kind == FanOut.Folds ? Ensembling.AfterCrossValidation(fanOut.Runs[0].Spec, runs, options, log) : null;
+        return new Result(fanOut.Kind, runs, summary, ensemble);
     }
 
     /// <summary>Spec hash → the newest published run with it (run ids sort by time).</summary>

@@ -86,6 +86,10 @@ public class EnsembleTests(TinyCrossValidation cv) : IClassFixture<TinyCrossVali
             Assert.Equal((byMember[0][r.Path] + byMember[1][r.Path]) / 2, r.ProbabilityParasitized!.Value, 1e-12);
             Assert.Equal(r.ProbabilityParasitized >= 0.5 ? "Parasitized" : "Uninfected", r.Label);
         }
+        // ONNX Runtime runs each member's exported file: the same mean.
+        var byOnnx = Predictor.Predict(cv.Ensemble, data, new CapturingLog(), engine: "onnx");
+        Assert.Equal(byEnsemble.Select(r => r.Path), byOnnx.Select(r => r.Path));
+        Assert.All(byEnsemble.Zip(byOnnx), pair => Assert.Equal(pair.First.ProbabilityParasitized!.Value, pair.Second.ProbabilityParasitized!.Value, 1e-5));
         // The same images through Evaluate (prepared cache) and through Predict (decoded again) agree.
         var evaluated = Probabilities(cv.Ensemble.File("predictions.csv"));
         foreach (var (path, p) in evaluated)
@@ -131,6 +135,18 @@ public class EnsembleTests(TinyCrossValidation cv) : IClassFixture<TinyCrossVali
         var e = Assert.Throws<MalariaLabException>(() => Predictor.Predict(ensemble, cv.Experiment.File("data"), new CapturingLog()));
         Assert.Contains(cv.Folds[1].Id, e.Message);
         Assert.Contains("tampered?", e.Message);
+    }
+
+    [Fact]
+    public void The_runs_table_and_compare_list_the_ensemble_beside_its_members()
+    {
+        string root = Path.Combine(cv.Options.Artifacts, "runs");
+        var rows = MalariaLab.Comparison.RunsTable.Collect(root, null);
+        var row = rows.Single(r => r.Run == $"tiny-ensemble/{cv.Ensemble.Id}");
+        Assert.Equal(RunStatus.Published, row.Status);
+        Assert.Equal(MalariaLab.Runs.RunFiles.ReadMetrics(cv.Ensemble)!.Accuracy, row.Metrics["accuracy"]);
+        var compared = MalariaLab.Comparison.ComparedRun.Load(cv.Ensemble);
+        Assert.Equal(string.Join(" ", cv.Folds.Select(f => $"tiny/{f.Id}")), compared.Spec["ensemble.members"]);
     }
 
     [Fact]
