@@ -108,6 +108,7 @@ foreach (var (name, stage, description) in new[]
     ("Reproduce", "reproduce", "Retrain --run=FOLDER|NAME|latest from its spec, seed and threads; fail unless byte-identical."),
     ("Compare", "compare", "Compare --runs=A,B,... side by side (spec diff, metric deltas, fingerprints, curves)."),
     ("Ensemble", "ensemble", "Combine --runs=A,B,... (fold models, seeds) by mean probability; score on patients no member saw; publish like a run."),
+    ("CvCompare", "cv-compare", "Specs compared on the same CV folds (--summaries=A.json,B.json,...): mean ± std, time, images/s, folds better, paired t."),
     ("Sweep", "sweep", "Run every point of the spec's sweep (--parallel=N), or --emit=slurm|k8s job files (sweep points or patient-kfold folds)."),
     ("Gather", "gather", "After a cluster fan-out: the CV summary (folds) or comparison + mean ± std (sweep) from the published runs."),
     ("Bench", "bench", "Images/s for prepare, training (batch 8/64/128) and inference, peak RSS; writes bench.json."),

@@ -119,6 +119,15 @@ public static class CliCommands
             return 0;
         });
 
+        yield return Make("cv-compare", "Specs compared on the same cross-validation folds: per label set the first summary is the baseline; mean ± std, " +
+                                        "seconds and images/s per fold, folds better, paired difference and t (README's results table).",
+            "cv-compare --summaries=artifacts/runs/patient-cv/cv-summary-X.json,artifacts/runs/augmented-cosine-cv/cv-summary-Y.json", [O.Summaries], log, parse =>
+        {
+            var files = parse.GetValue(O.Summaries)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(O.CallerPath).ToList();
+            Console.Out.Write(CvComparison.Markdown([.. files.Select(CvSummary.Read)]));
+            return 0;
+        });
+
         yield return Make("runs", "List runs, one row each: status, the spec keys that differ between them, headline metrics, epochs, time, images/s.",
             "runs --name=ci-sweep --sort=roc_auc --format=md", [O.Artifacts, O.Name, O.Format, O.Sort], log, parse =>
         {

@@ -31,6 +31,7 @@ public static class CliOptions
     public static readonly Option<string> OnnxProvider = new("--onnx-provider") { Description = "ONNX Runtime execution provider: cpu, cuda, tensorrt, dml or coreml (cuda needs the Microsoft.ML.OnnxRuntime.Gpu package)", DefaultValueFactory = _ => "cpu" };
     public static readonly Option<int> Repeats = new("--repeats") { Description = "repeats per measurement (the median is reported)", DefaultValueFactory = _ => 3 };
     public static readonly Option<string> Runs = new("--runs") { Description = "comma-separated run references: folders, NAME, NAME/latest, NAME/*, latest", Required = true };
+    public static readonly Option<string> Summaries = new("--summaries") { Description = "comma-separated cv-summary-*.json files (written by Train or Gather); per label set the first is the baseline", Required = true };
     public static readonly Option<bool> RequireSameData = new("--require-same-data") { Description = "fail unless every run saw the same data and split" };
     public static readonly Option<int> Parallel = new("--parallel") { Description = "processes at once, cores divided between them", DefaultValueFactory = _ => 1 };
     public static readonly Option<string?> Emit = new("--emit") { Description = "slurm or k8s: write cluster job files instead of running" };

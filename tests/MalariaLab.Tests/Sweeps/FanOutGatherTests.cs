@@ -56,7 +56,7 @@ public class FanOutGatherTests : IDisposable
         Assert.StartsWith("cv-summary-", Path.GetFileName(result.Summary));
         string text = File.ReadAllText(result.Summary);
         var mean = MalariaLab.Metrics.MeanStd.Of(accuracy);
-        Assert.Contains($"| mean ± std | | {mean.Mean:F4} ± {mean.Std:F4} |", text);
+        Assert.Contains($"| mean ± std | | | {mean.Mean:F4} ± {mean.Std:F4} |", text);
         Assert.True(File.Exists(Path.ChangeExtension(result.Summary, ".json")));
     }
 
