@@ -20,6 +20,9 @@ public static class Ensembling
         name ??= $"{first.Manifest.Experiment}-ensemble";
         if (name.Length is 0 or > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') || name.StartsWith('.'))
             throw new MalariaLabException($"--name={name}: expected 1-64 letters, digits, '-', '_' or '.'");
+        string folder = Path.Combine(runsRoot, name);
+        if (Directory.Exists(folder) && Directory.GetDirectories(folder).Any(d => File.Exists(Path.Combine(d, RunManifest.FileName)) && RunManifest.Read(d).Ensemble is null))
+            throw new MalariaLabException($"--name={name}: {folder} holds trained runs; give the ensemble a name of its own");
         var thresholds = members.Select(m => m.Spec.Evaluate.Threshold).Distinct().ToList();
         double t = threshold ?? (thresholds.Count == 1 ? thresholds[0] : 0.5);
         return EnsemblePublisher.Publish(members, Data(members, options, input, log), name, t, runsRoot, log);

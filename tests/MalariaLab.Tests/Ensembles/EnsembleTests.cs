@@ -156,5 +156,6 @@ public class EnsembleTests(TinyCrossValidation cv) : IClassFixture<TinyCrossVali
         Assert.Contains("needs two or more", Assert.Throws<MalariaLabException>(() => EnsembleMembers.Of([cv.Folds[0]], root)).Message);
         Assert.Contains("is given twice", Assert.Throws<MalariaLabException>(() => EnsembleMembers.Of([cv.Folds[0], cv.Folds[0]], root)).Message);
         Assert.Contains("is itself an ensemble", Assert.Throws<MalariaLabException>(() => EnsembleMembers.Of([cv.Folds[0], cv.Ensemble], root)).Message);
+        Assert.Contains("holds trained runs", Assert.Throws<MalariaLabException>(() => Ensembling.Publish(cv.Folds, cv.Options, "tiny", null, null, new CapturingLog())).Message);
     }
 }
