@@ -87,6 +87,11 @@ public sealed class Orchestrator
                 inputs["code"] = _code ??= EnvironmentInfo.CodeVersion();
                 inputs["threads"] = Threads.ToString(CultureInfo.InvariantCulture);
                 break;
+            case "evaluate" or "publish" when _locks.TryGetValue("train", out var trained):
+                // These stages act on one run folder: two runs whose results have the same content (a retrain with
+                // identical weights) are still two runs, each evaluated and published.
+                inputs[TrainStage.Run] = trained.Value(TrainStage.Run);
+                break;
         }
         return inputs;
     }
@@ -121,7 +126,9 @@ public sealed class Orchestrator
                 Run = TrainStage.TrainNew(inputs, Workspace.RunsOf(_spec.Name), _log, _cancel);
                 return TrainStage.ResultOf(Run);
             case "evaluate":
-                EvaluateStage.Run(TrainedRun(), _spec, EvaluationData(), _log);
+                // A run published already (its evaluate lock written by an older version) keeps its sealed results.
+                if (RunManifest.Read(TrainedRun().Path).Status != RunStatus.Published)
+                    EvaluateStage.Run(TrainedRun(), _spec, EvaluationData(), _log);
                 return EvaluateStage.ResultOf(TrainedRun());
             case "publish":
                 Publisher.Publish(TrainedRun(), _spec, _log);

@@ -78,4 +78,21 @@ public class StatusTests
         Assert.Contains("split ──► train", dag);
         Assert.Contains("reads:  seed, split.*", dag);
     }
+
+    [Fact]
+    public void A_retrained_run_with_the_same_results_is_evaluated_and_published_too()
+    {
+        // Regression: evaluate and publish were keyed by their upstream's content only, so a second run whose results
+        // equal the first's (same weights: a retrain after a code change that does not alter training) reused the first
+        // run's publish lock and was left unpublished.
+        using var tiny = new TinyExperiment();
+        var options = tiny.Options();
+        var first = new Orchestrator(tiny.Spec(options), options, new CapturingLog()).TrainEvaluatePublish();
+        var retrain = new RunSettings(Rerun: new HashSet<string> { "train" });
+        var second = new Orchestrator(tiny.Spec(options), options, new CapturingLog(), retrain).TrainEvaluatePublish();
+        Assert.NotEqual(first.Path, second.Path);
+        Assert.Equal(File.ReadAllBytes(first.File("weights/best.bin")), File.ReadAllBytes(second.File("weights/best.bin")));
+        Assert.Equal(MalariaLab.Runs.RunStatus.Published, MalariaLab.Runs.RunManifest.Read(second.Path).Status);
+        Assert.All(Status(tiny).Values, s => Assert.True(s.State == StageStatus.UpToDate, $"{s.Stage}: {s.State} {string.Join("; ", s.Changes)}"));
+    }
 }
