@@ -129,7 +129,7 @@ public static class RunComparison
     {
         var text = new StringBuilder("| setting | runs | " + string.Join(" | ", Headline.Select(m => m.Name)) + " |\n| --- | --- |" + string.Concat(Headline.Select(_ => " --- |")) + "\n");
         var varying = SpecDifferences(runs).Select(d => d.Key).Where(k => k != "seed").ToList();
-        foreach (var group in runs.GroupBy(r => string.Join(", ", varying.Select(k => $"{k}={r.Spec[k]}"))))
+        foreach (var group in runs.GroupBy(r => string.Join(", ", varying.Select(k => $"{k}={r.Spec.GetValueOrDefault(k, "–")}"))))
         {
             text.Append($"| {(group.Key.Length == 0 ? "(all)" : group.Key)} | {group.Count()} | ");
             text.Append(string.Join(" | ", Headline.Select(m =>

@@ -18,7 +18,8 @@ public sealed record MemberRun(string Reference, RunFolder Folder, RunManifest M
 /// data with the same preprocessing (one prepared image feeds them all).</summary>
 public static class EnsembleMembers
 {
-    /// <summary>Runs chosen by the user → verified members (two or more, no duplicates, no ensembles of ensembles).</summary>
+    /// <summary>Runs chosen by the user → verified members (two or more, no duplicates, no ensembles of ensembles), in
+    /// reference order: the same runs make the same ensemble whatever order they were given in.</summary>
     public static List<MemberRun> Of(IReadOnlyList<RunFolder> runs, string runsRoot)
     {
         if (runs.Count < 2) throw new MalariaLabException($"ensemble: {Plural.Of(runs.Count, "run")} given; an ensemble needs two or more published runs");
@@ -32,6 +33,7 @@ public static class EnsembleMembers
             if (manifest.Ensemble is not null) throw new MalariaLabException($"{run.Path}: is itself an ensemble; give its member runs instead");
             members.Add(new MemberRun(reference, run, manifest, SpecLoader.LoadFile(run.File("spec.yaml"))));
         }
+        members.Sort((a, b) => string.CompareOrdinal(a.Reference, b.Reference));
         CheckCompatible(members);
         return members;
     }
@@ -54,6 +56,8 @@ public static class EnsembleMembers
             string sha = Hashing.Sha256OfFile(run.File(RunManifest.FileName));
             if (sha != member.ManifestSha256)
                 throw new MalariaLabException($"{ensemble.Path}: member {member.Run} has manifest SHA-256 {sha[..12]}, the ensemble recorded {member.ManifestSha256[..12]} (replaced?)");
+            if (memberManifest.Ensemble is not null || members.Any(m => m.Reference == member.Run))
+                throw new MalariaLabException($"{ensemble.Path}: member {member.Run} is an ensemble or listed twice (edited?)");
             members.Add(new MemberRun(member.Run, run, memberManifest, SpecLoader.LoadFile(run.File("spec.yaml"))));
         }
         CheckCompatible(members);
@@ -82,6 +86,8 @@ public static class EnsembleMembers
                                       (overlap.Count > 3 ? ", …" : "") + ". An ensemble is scored only on patients no member saw (use split.test in patient-kfold, or other data).");
     }
 
+    public static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash.Length == 0 ? "(none)" : hash;
+
     /// <summary>The runs folder an ensemble or run lives in (runs/EXPERIMENT/RUN-ID).</summary>
     public static string RunsRootOf(RunFolder run) => Path.GetDirectoryName(Path.GetDirectoryName(run.Path)!)!;
 
@@ -96,12 +102,16 @@ public static class EnsembleMembers
     static void CheckCompatible(List<MemberRun> members)
     {
         var first = members[0];
+        foreach (var m in members)
+            if (m.Spec.Evaluate.ThresholdRule != "fixed" || m.Spec.Evaluate.TemperatureScaling)
+                throw new MalariaLabException($"ensemble: {m.Reference} fits a threshold or temperature on its validation subset (evaluate.threshold_rule / temperature_scaling); " +
+                                              "an ensemble averages uncalibrated probabilities at one threshold: give members with threshold_rule fixed and no temperature scaling");
         foreach (var m in members.Skip(1))
         {
             if (m.Spec.Preprocess != first.Spec.Preprocess)
                 throw new MalariaLabException($"ensemble: {m.Reference} prepares images differently from {first.Reference} (preprocess.*); members must share one preprocessing");
             if (m.Manifest.DatasetFingerprint != first.Manifest.DatasetFingerprint)
-                throw new MalariaLabException($"ensemble: {m.Reference} was trained on other data (fingerprint {m.Manifest.DatasetFingerprint[..12]}) than {first.Reference} ({first.Manifest.DatasetFingerprint[..12]})");
+                throw new MalariaLabException($"ensemble: {m.Reference} was trained on other data (fingerprint {Short(m.Manifest.DatasetFingerprint)}) than {first.Reference} ({Short(first.Manifest.DatasetFingerprint)})");
         }
     }
 }

@@ -17,8 +17,8 @@ public sealed record EnsembleData(EvaluationData Data, IReadOnlyList<SplitRow> S
 
 /// <summary>Publishes an ensemble like a run: runs/NAME/RUN-ID/ with predictions, metrics (the ensemble's and each
 /// member's on the same images), figures, report, and a sealed manifest naming every member with the SHA-256 of its
-/// manifest. The scored patients must be new to every member. Files go into the claimed folder and the manifest is
-/// sealed last: a folder without a sealed manifest is not an ensemble, and a failure removes it.</summary>
+/// manifest. The scored patients must be new to every member. Files go into the claimed folder, whose manifest says
+/// "running" until it is sealed last; a failure removes the folder, and the same ensemble made again is reused.</summary>
 public static class EnsemblePublisher
 {
     public const string MembersCsv = "members.csv";
@@ -27,31 +27,42 @@ public static class EnsemblePublisher
     {
         if (input.Scored.Count == 0) throw new MalariaLabException("ensemble: no images to score");
         EnsembleMembers.RefuseSeenPatients(members, input.Scored.Select(r => r.Patient), $"ensemble {name}");
-        if (members.Select(m => m.Manifest.DatasetFingerprint).Distinct().Count() > 1) throw new InvalidOperationException("members were checked to share data");
+        var info = new EnsembleInfo([.. members.Select(m => new EnsembleMember(m.Reference, Hashing.Sha256OfFile(m.Folder.File(RunManifest.FileName))))], threshold);
+        string scoredHash = Hashing.Sha256Hex(string.Join("\n", input.Scored.Select(r => r.Path)));
+        string folder = Path.Combine(runsRoot, name);
+        if (Existing(folder, info, input.Data.DatasetFingerprint, scoredHash) is { } same)
+        {
+            log.Info($"ensemble: {same.Path} already combines these members (same manifests, threshold and scored images); reused");
+            return same;
+        }
 
         var started = DateTimeOffset.UtcNow;
         log.Info($"ensemble {name}: {Plural.Of(members.Count, "member")} on {Plural.Of(input.Scored.Count, "image")} of " +
                  $"{Plural.Of(input.Scored.Select(r => r.Patient).Distinct().Count(), "patient")} ({input.Source})");
         var scores = EnsembleScorer.Score(members, input.Data.Prepared, input.Data.Index, input.Scored);
-        var run = RunFolder.Create(Path.Combine(runsRoot, name), started);
+        // The folder is claimed (CreateNew on .claim, kept) so no other ensemble takes its id; its manifest says
+        // "running" until sealed, so a killed publish is visible as such, never taken for a finished ensemble.
+        var run = RunFolder.Create(folder, DateTimeOffset.UtcNow);
+        var manifest = new RunManifest
+        {
+            RunId = run.Id, Experiment = name, Status = RunStatus.Running, Seed = members[0].Manifest.Seed, SpecHash = "",
+            DatasetSource = input.Source, DatasetFingerprint = input.Data.DatasetFingerprint, SplitHash = scoredHash,
+            Threads = members.Max(m => m.Manifest.Threads), MallocTuned = members[0].Manifest.MallocTuned, Environment = EnvironmentInfo.Capture(),
+            Started = started, StopReason = "ensemble (no training)", Ensemble = info,
+        };
+        manifest.Write(run.Path);
+        EvaluationMetrics metrics;
         try
         {
             var predictions = Predictions(input.Scored, scores.Mean, threshold);
-            var metrics = EvaluationMetrics.Compute(predictions, Subsets.Test, threshold, "mean of the members' weights' probabilities");
+            metrics = EvaluationMetrics.Compute(predictions, Subsets.Test, threshold, "mean of the members' probabilities");
             EvaluateStage.WriteResults(run.Path, predictions, metrics, log);
             var memberMetrics = members.Select((m, k) => EvaluationMetrics.Compute(Predictions(input.Scored, scores.PerMember[k], m.Spec.Evaluate.Threshold),
                 Subsets.Test, m.Spec.Evaluate.Threshold, m.Weights)).ToList();
-            WriteMembers(run.File(MembersCsv), members, memberMetrics);
+            WriteMembers(run.File(MembersCsv), members, memberMetrics, info);
 
             var spec = SpecLoader.Override(members[0].Spec, ("evaluate.threshold", threshold.ToString("R", CultureInfo.InvariantCulture)));
-            var info = new EnsembleInfo([.. members.Select(m => new EnsembleMember(m.Reference, Hashing.Sha256OfFile(m.Folder.File(RunManifest.FileName))))], threshold);
-            var manifest = new RunManifest
-            {
-                RunId = run.Id, Experiment = name, Status = RunStatus.Complete, Seed = members[0].Manifest.Seed, SpecHash = "",
-                DatasetSource = input.Source, DatasetFingerprint = input.Data.DatasetFingerprint, SplitHash = Hashing.Sha256Hex(string.Join("\n", input.Scored.Select(r => r.Path))),
-                Threads = members.Max(m => m.Manifest.Threads), MallocTuned = members[0].Manifest.MallocTuned, Environment = EnvironmentInfo.Capture(),
-                Started = started, Ended = DateTimeOffset.UtcNow, StopReason = "ensemble (no training)", Ensemble = info,
-            };
+            manifest = manifest with { Status = RunStatus.Complete, Ended = DateTimeOffset.UtcNow };
             var rowOf = input.Data.Index.Select((r, i) => (r.Path, i)).ToDictionary(x => x.Path, x => x.i, StringComparer.Ordinal);
             var context = new FigureContext(spec, manifest, [], metrics, predictions, null,
                 i => input.Data.Prepared.Image(rowOf[predictions[i].Path]).ToArray(), [], path => throw new InvalidOperationException("an ensemble has no sample grid"));
@@ -59,7 +70,6 @@ public static class EnsemblePublisher
             string markdown = EnsembleReport.Markdown(manifest, metrics, members, memberMetrics, input, run.Path, spec);
             AtomicFile.WriteAllText(run.File("report.md"), markdown);
             AtomicFile.WriteAllText(run.File("report.html"), Reporting.ReportWriter.Html(markdown, run.Path));
-            File.Delete(run.File(".claim"));
             RunSeal.WriteSealed(run, manifest with { Status = RunStatus.Published, Files = run.HashFiles() });
             RunSeal.Seal(run);
         }
@@ -68,20 +78,36 @@ public static class EnsemblePublisher
             Directory.Delete(run.Path, recursive: true); // never a half-written ensemble
             throw;
         }
-        var scored = RunFiles.ReadMetrics(run)!;
-        log.Info($"ensemble ({scored.Images} images, threshold {threshold}): " + string.Join(", ", MetricRegistry.All.Select(m => $"{m.Name} {scored[m.Name]:F4}")));
+        log.Info($"ensemble ({metrics.Images} images, threshold {threshold}): " + string.Join(", ", MetricRegistry.All.Select(m => $"{m.Name} {metrics[m.Name]:F4}")));
         log.Info($"ensemble: published {run.Path}; runs/{name}/latest → {run.Id}");
         return run;
+    }
+
+    /// <summary>A published, intact ensemble of exactly these member manifests, threshold and scored images.</summary>
+    static RunFolder? Existing(string folder, EnsembleInfo info, string fingerprint, string scoredHash)
+    {
+        if (!Directory.Exists(folder)) return null;
+        foreach (var dir in Directory.GetDirectories(folder).Order(StringComparer.Ordinal).Reverse())
+        {
+            if (!File.Exists(Path.Combine(dir, RunManifest.FileName))) continue;
+            var manifest = RunManifest.Read(dir);
+            if (manifest.Status != RunStatus.Published || manifest.Ensemble is not { } other || other.Threshold != info.Threshold
+                || manifest.DatasetFingerprint != fingerprint || manifest.SplitHash != scoredHash || !other.Members.SequenceEqual(info.Members)) continue;
+            var run = RunFolder.Open(dir);
+            RunSeal.Verify(run, manifest);
+            return run;
+        }
+        return null;
     }
 
     static List<ScoredImage> Predictions(IReadOnlyList<SplitRow> scored, double[] p, double threshold) =>
         scored.Select((r, i) => new ScoredImage(r.Path, r.Label, r.Patient, p[i], p[i] >= threshold ? Labels.Parasitized : Labels.Uninfected)).ToList();
 
-    static void WriteMembers(string path, IReadOnlyList<MemberRun> members, IReadOnlyList<EvaluationMetrics> metrics)
+    static void WriteMembers(string path, IReadOnlyList<MemberRun> members, IReadOnlyList<EvaluationMetrics> metrics, EnsembleInfo info)
     {
         string[] headline = [.. MetricRegistry.All.Select(m => m.Name)];
         AtomicFile.WriteAllText(path, Csv.Write(["member", "manifest_sha256", "weights", "tta", "threshold", .. headline],
-            members.Select((m, k) => (IReadOnlyList<string>)[m.Reference, Hashing.Sha256OfFile(m.Folder.File(RunManifest.FileName)), m.Weights, m.Spec.Evaluate.Tta,
+            members.Select((m, k) => (IReadOnlyList<string>)[m.Reference, info.Members[k].ManifestSha256, m.Weights, m.Spec.Evaluate.Tta,
                 m.Spec.Evaluate.Threshold.ToString("R", CultureInfo.InvariantCulture), .. headline.Select(h => metrics[k][h].ToString("R", CultureInfo.InvariantCulture))])));
     }
 }

@@ -63,8 +63,12 @@ public static class CvSummary
         try
         {
             var file = JsonSerializer.Deserialize<File>(System.IO.File.ReadAllText(path), RunManifest.Json);
-            if (file?.Folds is not { Count: > 0 } || file.Experiment is null)
+            if (file?.Folds is not { Count: > 0 } || file.Experiment is null || file.Corrections is null || file.MeanStd is null)
                 throw new MalariaLabException($"{path}: no folds; expected a cv-summary-*.json written by this version (older ones: run Gather again)");
+            if (file.Folds.Any(f => f is null || f.Metrics is null || f.Run is null))
+                throw new MalariaLabException($"{path}: a fold without its run or metrics (edited?)");
+            if (file.Folds.GroupBy(f => f.Index).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                throw new MalariaLabException($"{path}: fold {twice.Key} appears {twice.Count()} times; expected each fold once");
             return file;
         }
         catch (JsonException e) { throw new MalariaLabException($"{path}: not a cv-summary JSON ({e.Message})", e); }

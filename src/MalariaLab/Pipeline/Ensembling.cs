@@ -17,12 +17,13 @@ public static class Ensembling
         string runsRoot = new Graph.Workspace(options.Artifacts).Runs;
         var members = EnsembleMembers.Of(runs, runsRoot);
         var first = members[0];
+        string what = name is null ? "ensemble name" : "--name";
         name ??= $"{first.Manifest.Experiment}-ensemble";
-        if (name.Length is 0 or > 64 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') || name.StartsWith('.'))
-            throw new MalariaLabException($"--name={name}: expected 1-64 letters, digits, '-', '_' or '.'");
+        if (name.Length is 0 or > 128 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') || name.StartsWith('.'))
+            throw new MalariaLabException($"{what} '{name}': expected 1-128 letters, digits, '-', '_' or '.', not starting with '.'");
         string folder = Path.Combine(runsRoot, name);
         if (Directory.Exists(folder) && Directory.GetDirectories(folder).Any(d => File.Exists(Path.Combine(d, RunManifest.FileName)) && RunManifest.Read(d).Ensemble is null))
-            throw new MalariaLabException($"--name={name}: {folder} holds trained runs; give the ensemble a name of its own");
+            throw new MalariaLabException($"{what} '{name}': {folder} holds trained runs; give the ensemble a name of its own (--name)");
         var thresholds = members.Select(m => m.Spec.Evaluate.Threshold).Distinct().ToList();
         double t = threshold ?? (thresholds.Count == 1 ? thresholds[0] : 0.5);
         return EnsemblePublisher.Publish(members, Data(members, options, input, log), name, t, runsRoot, log);
@@ -34,7 +35,16 @@ public static class Ensembling
     {
         if (spec.Split.Strategy != "patient-kfold" || spec.Split.Test <= 0 || folds.Count != spec.Split.Folds) return null;
         log.Info($"cross-validation: ensemble of the {folds.Count} fold models on the patients held out of every fold (split.test {spec.Split.Test.ToString(CultureInfo.InvariantCulture)})");
-        return Publish(folds, options, null, null, null, log);
+        try
+        {
+            return Publish(folds, options, null, null, null, log);
+        }
+        catch (MalariaLabException e)
+        {
+            // The fold runs are published and summarised; the ensemble can be made later with the Ensemble target.
+            log.Warn($"cross-validation: the ensemble was not published: {e.Message}");
+            return null;
+        }
     }
 
     static EnsembleData Data(IReadOnlyList<MemberRun> members, PipelineOptions options, string? input, ILog log)
@@ -45,7 +55,7 @@ public static class Ensembling
             var own = new Orchestrator(spec, options with { Force = false }, log);
             own.Resolve("prepare");
             if (own.DatasetFingerprint != members[0].Manifest.DatasetFingerprint)
-                throw new MalariaLabException($"ensemble: the data now has fingerprint {own.DatasetFingerprint[..12]}, the members were trained on {members[0].Manifest.DatasetFingerprint[..12]}");
+                throw new MalariaLabException($"ensemble: the data now has fingerprint {EnsembleMembers.Short(own.DatasetFingerprint)}, the members were trained on {EnsembleMembers.Short(members[0].Manifest.DatasetFingerprint)}");
             // The images every member holds out as test: for fold models with split.test, the common test patients.
             var common = members.Select(m => m.Split().Where(r => r.Subset == Subsets.Test).Select(r => r.Path).ToHashSet(StringComparer.Ordinal))
                 .Aggregate((a, b) => { a.IntersectWith(b); return a; });
@@ -58,7 +68,23 @@ public static class Ensembling
         var inputSpec = SpecLoader.Override(spec, ("dataset.source", input), ("dataset.sha256", null), ("dataset.corrections", "none"), ("dataset.patient_maps_source", null));
         var other = new Orchestrator(inputSpec, options with { Force = false }, log);
         other.Resolve("prepare");
+        EnsembleMembers.RefuseSeenPatients(members, other.IndexRows().Select(r => r.Patient), $"ensemble on {input}");
+        RefuseSeenImages(members, other.IndexRows(), spec, options, log);
         var everything = other.IndexRows().Select(r => new SplitRow(r.Path, r.Label, r.Patient, Subsets.Test)).ToList();
         return new EnsembleData(other.EvaluationData(), everything, input);
+    }
+
+    /// <summary>Patient ids come from file names, so a renamed copy of a training image would pass the patient check: the
+    /// labelled input is also compared by content (SHA-256) with every image a member trained or validated on.</summary>
+    static void RefuseSeenImages(IReadOnlyList<MemberRun> members, IReadOnlyList<Indexing.IndexRow> scored, ExperimentSpec spec, PipelineOptions options, ILog log)
+    {
+        var own = new Orchestrator(spec, options with { Force = false }, log);
+        own.Resolve("index");
+        var seenPaths = members.SelectMany(m => m.Split()).Where(r => r.Subset is Subsets.Train or Subsets.Validation).Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
+        var seen = own.IndexRows().Where(r => seenPaths.Contains(r.Path)).GroupBy(r => r.Sha256).ToDictionary(g => g.Key, g => g.First().Path);
+        var copies = scored.Where(r => seen.ContainsKey(r.Sha256)).ToList();
+        if (copies.Count > 0)
+            throw new MalariaLabException($"ensemble: the input holds {Plural.Of(copies.Count, "image")} identical, byte for byte, to a member's training or validation image " +
+                                          $"(e.g. {copies[0].Path} = {seen[copies[0].Sha256]}); an ensemble is scored only on data no member saw");
     }
 }

@@ -95,10 +95,11 @@ public static class Predictor
         float[] Probabilities(byte[] nhwc, int count);
     }
 
-    sealed class Torch(nn.Module<Tensor, Tensor> model, int size, double scale) : IClassifier
+    sealed class Torch(nn.Module<Tensor, Tensor> model, int size, double scale, int threads) : IClassifier
     {
         public float[] Probabilities(byte[] nhwc, int count)
         {
+            set_num_threads(threads); // each ensemble member at its own run's thread count, as Evaluate scored it
             using var scope = NewDisposeScope();
             using var _ = no_grad();
             var x = TrainingData.ToModelInput(tensor(nhwc, [count, size, size, 3], ScalarType.Byte), scale);
@@ -120,7 +121,7 @@ public static class Predictor
         var model = ModelRegistry.Create(spec.Model, spec.Preprocess.Size);
         WeightsFile.Load(model, weights);
         model.eval();
-        return new Torch(model, spec.Preprocess.Size, spec.Preprocess.Scale);
+        return new Torch(model, spec.Preprocess.Size, spec.Preprocess.Scale, threads);
     }
 
     static IClassifier OnnxClassifier(string path, ExperimentSpec spec, string provider, int threads)

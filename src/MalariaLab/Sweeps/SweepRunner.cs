@@ -29,7 +29,9 @@ public static class SweepRunner
         }
         else runs.AddRange(RunInProcesses(options, points, parallel, log));
 
-        var compared = runs.Where(r => RunManifest.Read(r.Path).Status == RunStatus.Published).Select(ComparedRun.Load).ToList();
+        // A point's ensemble (patient-kfold with split.test) is not a point: the comparison is over trained runs.
+        var compared = runs.Select(r => (Run: r, Manifest: RunManifest.Read(r.Path)))
+            .Where(r => r.Manifest.Status == RunStatus.Published && r.Manifest.Ensemble is null).Select(r => ComparedRun.Load(r.Run)).ToList();
         if (compared.Count > 0)
         {
             string folder = Path.Combine(new Workspace(options.Artifacts).Root, "sweeps", spec.Name, DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));

@@ -37,6 +37,8 @@ public static class TrainStage
         set_num_threads(inputs.Threads);
         manual_seed(SeedSource.TorchSeed(spec.Seed, "torch"));
 
+        if (Directory.Exists(experimentRuns) && Directory.GetDirectories(experimentRuns).Any(d => File.Exists(Path.Combine(d, RunManifest.FileName)) && RunManifest.Read(d).Ensemble is not null))
+            throw new MalariaLabException($"{experimentRuns} holds ensembles; give the experiment ('{spec.Name}') a name of its own");
         var run = RunFolder.Create(experimentRuns, DateTimeOffset.UtcNow);
         log.Info($"train: run folder {run.Path}");
         AtomicFile.WriteAllText(run.File("spec.yaml"), spec.ToYaml());

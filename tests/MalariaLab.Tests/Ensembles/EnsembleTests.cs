@@ -106,6 +106,33 @@ public class EnsembleTests(TinyCrossValidation cv) : IClassFixture<TinyCrossVali
     }
 
     [Fact]
+    public void A_renamed_copy_of_a_training_image_is_refused_by_its_content()
+    {
+        // The patient comes from the file name; a training cell copied under a new patient's name passes that check,
+        // not the content check.
+        using var other = new TempFolder();
+        var training = SplitFile.Read(cv.Folds[0].File("split.csv")).First(s => s.Subset == Subsets.Train && s.Label == "Parasitized");
+        Directory.CreateDirectory(other.File("Parasitized"));
+        Directory.CreateDirectory(other.File("Uninfected"));
+        File.Copy(Path.Combine(cv.Experiment.File("data"), training.Path), other.File("Parasitized/P99_IMG_20150101_P_cell_0.png"));
+        SyntheticDataCopy(other.File("Uninfected/P99_IMG_20150101_U_cell_0.png"));
+        var e = Assert.Throws<MalariaLabException>(() => Ensembling.Publish(cv.Folds, cv.Options, "renamed", null, other.Path, new CapturingLog()));
+        Assert.Contains("the input holds 1 image identical, byte for byte, to a member's training or validation image", e.Message);
+        Assert.Contains("P99_IMG_20150101_P_cell_0.png = ", e.Message);
+    }
+
+    static void SyntheticDataCopy(string path) => File.WriteAllBytes(path, SyntheticData.Png(12, 10, 77));
+
+    [Fact]
+    public void The_same_members_in_any_order_make_the_same_ensemble_which_is_reused()
+    {
+        var log = new CapturingLog();
+        var again = Ensembling.Publish([cv.Folds[1], cv.Folds[0]], cv.Options, null, null, null, log);
+        Assert.Equal(cv.Ensemble.Path, again.Path);
+        Assert.Contains(log.Lines, l => l.Contains("already combines these members"));
+    }
+
+    [Fact]
     public void Fold_models_without_common_test_patients_cannot_be_scored_on_their_split()
     {
         // The folds of a plain patient-kfold test on each other's training patients.
