@@ -52,6 +52,18 @@ public class ImageTransformTests
     }
 
     [Fact]
+    public void Hue_turned_half_way_reflects_each_pixel_through_its_grey()
+    {
+        // Turning the (I, Q) chroma by 180 degrees negates it and keeps Y: since the I and Q rows of the NTSC matrix sum
+        // to 0 and the Y row to 1, grey (Y, Y, Y) has no chroma and the result is 2·Y − pixel, Y = 0.299 R + 0.587 G + 0.114 B.
+        var x = tensor(new float[] { 0.2f, 0.4f, 0.6f, 0.8f, 0.1f, 0.3f }, [3, 1, 2]); // pixels (0.2, 0.6, 0.1) and (0.4, 0.8, 0.3)
+        double y1 = 0.299 * 0.2 + 0.587 * 0.6 + 0.114 * 0.1, y2 = 0.299 * 0.4 + 0.587 * 0.8 + 0.114 * 0.3; // 0.4234, 0.6232
+        float[] expected = [(float)(2 * y1 - 0.2), (float)(2 * y2 - 0.4), (float)(2 * y1 - 0.6), (float)(2 * y2 - 0.8), (float)(2 * y1 - 0.1), (float)(2 * y2 - 0.3)];
+        Assert.Equal(expected, Values(ImageTransforms.Hue(x, Math.PI)), new FloatTolerance(1e-5f));
+        Assert.Equal(0.6468f, Values(ImageTransforms.Hue(x, Math.PI))[0], 4);
+    }
+
+    [Fact]
     public void Zoom_and_shift_sample_where_expected()
     {
         var x = tensor(Enumerable.Range(0, 16).Select(i => (float)i).ToArray(), [1, 4, 4]);
