@@ -22,7 +22,8 @@ public sealed record BenchResult(
     Dictionary<string, double> TrainConvolutionShare, // of a training step's time, by batch size
     string[] CpuFlags, double MatmulGflops, double Bf16MatmulGflops256, double ForwardMflopsPerImage,
     double TrainCeilingImagesPerSecond, double InferenceCeilingImagesPerSecond,
-    double OnnxInferenceBatch256ImagesPerSecond, double OnnxInferenceBatch1LatencyMs);
+    double OnnxInferenceBatch256ImagesPerSecond, double OnnxInferenceBatch1LatencyMs,
+    string Arch = "", int Size = 0, long Parameters = 0);
 
 /// <summary>Bench: images/s of the pipeline's own code paths (Prepare, Trainer.Step, Evaluator) on real data,
 /// each after a warm-up, the median of several repeats.</summary>
@@ -115,7 +116,8 @@ public static class Benchmark
         var result = new BenchResult(spec.Dataset.Source, rows.Count, threads, EnvironmentInfo.Capture().CpuModel, MallocTuning.Applied,
             cold, rows.Count / cachedSeconds, cachedSeconds, train, latency, inference, Math.Max(preparePeak, ProcessMemory.PeakRssBytes()), peakReset ? ProcessMemory.PeakRssBytes() : null, repeats,
             convolutionShare, flags, gflops, bf16, flops / 1e6, gflops * 1e9 / (3 * flops), gflops * 1e9 / flops,
-            onnxInference, onnxLatency);
+            onnxInference, onnxLatency, spec.Model.Arch, spec.Preprocess.Size, net.parameters().Sum(p => p.numel()));
+        log.Info($"bench: model {result.Arch} at {result.Size} px: {result.Parameters:N0} parameters, {result.ForwardMflopsPerImage:F1} MFLOP per image forward");
         string trainingPeak = result.PeakRssTrainingBytes is long bytes ? $"{bytes / (1024.0 * 1024):F0} MiB while training and inferring, " : "";
         log.Info($"bench: peak RSS {trainingPeak}{result.PeakRssBytes / (1024.0 * 1024):F0} MiB since start-up (before: the repeated cold prepares), {threads} threads, malloc tuned: {MallocTuning.Applied}, CPU {result.CpuModel}");
         return result;

@@ -40,12 +40,11 @@ public static class ComputeCeiling
     /// <summary>Multiply-adds x 2 of the model's convolutions and dense layers for one image of the given size.</summary>
     public static double ForwardFlopsPerImage(nn.Module<Tensor, Tensor> model, int size)
     {
-        double flops = 0;
+        // Convolutions: 2 x output elements x (input channels / groups x kernel area) multiply-adds.
+        double flops = LayerTrace.Convolutions(model, size).Sum(c => 2.0 * c.Output.Aggregate(1L, (a, b) => a * b) * (c.Conv.weight.numel() / c.Conv.weight.shape[0]));
+        // Dense layers: 2 x outputs x inputs.
         foreach (var (step, _, output) in LayerTrace.Trace(model, size))
-        {
-            var weight = step.Layer?.named_parameters(recurse: false).FirstOrDefault(p => p.name == "weight").parameter;
-            if (weight is not null && weight.dim() >= 2) flops += 2.0 * output.Aggregate(1L, (a, b) => a * b) * (weight.numel() / weight.shape[0]);
-        }
+            if (step.Layer is TorchSharp.Modules.Linear dense) flops += 2.0 * output.Aggregate(1L, (a, b) => a * b) * dense.weight.shape[1];
         return flops;
     }
 
@@ -54,9 +53,8 @@ public static class ComputeCeiling
     /// repeats: what no amount of work outside LibTorch's conv kernels can remove from a step.</summary>
     public static double ConvolutionMillisecondsPerStep(nn.Module<Tensor, Tensor> model, int size, int batch, int repeats)
     {
-        var convolutions = LayerTrace.Trace(model, size)
-            .Where(t => t.Step.Layer is TorchSharp.Modules.Conv2d)
-            .Select(t => (Conv: (TorchSharp.Modules.Conv2d)t.Step.Layer!, InputShape: (long[])[batch, .. t.Input[1..]]))
+        var convolutions = LayerTrace.Convolutions(model, size)
+            .Select(t => (t.Conv, InputShape: (long[])[batch, .. t.Input]))
             .ToList();
         if (convolutions.Count == 0) return double.NaN;
         // Inputs are made once, outside the clock (random numbers are slow to draw).

@@ -6,7 +6,7 @@ namespace MalariaLab.Models;
 /// <summary>A small pre-activation residual network (He et al. 2016, "Identity mappings"): a 3x3 stem, three stages of
 /// two blocks (BatchNorm → ReLU → conv 3x3, twice, plus the identity or a 1x1 projection when the stage halves the
 /// size) with 32, 64, 128 filters, then BatchNorm → ReLU → global average pooling → one logit. About 0.7 M parameters.</summary>
-public sealed class ResNetSmall : nn.Module<Tensor, Tensor>, IFirstConvolution
+public sealed class ResNetSmall : nn.Module<Tensor, Tensor>, IFirstConvolution, ILayeredModel
 {
     public static readonly ModelEntry Entry = new("resnet-small",
         "pre-activation ResNet, 3 stages x 2 blocks, 32/64/128 filters, global average pooling; about 0.7 M parameters",
@@ -45,6 +45,19 @@ public sealed class ResNetSmall : nn.Module<Tensor, Tensor>, IFirstConvolution
         return head.forward(dropout.forward(x));
     }
 
+    /// <summary>The forward pass as named steps, a residual block being one step (summary, FLOPs, Bench's convolution
+    /// timing); the same computation.</summary>
+    public IEnumerable<LayerStep> Steps()
+    {
+        yield return new("stem", "Conv2D 3x3 same", stem.forward, stem);
+        for (int i = 0; i < blocks.Count; i++)
+            yield return new($"block{i}", blocks[i].Kind, blocks[i].forward, blocks[i]);
+        yield return new("bn", "BatchNormalization + ReLU", x => nn.functional.relu(bn.forward(x)), bn);
+        yield return new("gap", "GlobalAveragePooling2D", x => nn.functional.adaptive_avg_pool2d(x, 1).flatten(1), null);
+        yield return new("dropout", "Dropout", dropout.forward, null);
+        yield return new("head", "Dense (logit)", head.forward, head);
+    }
+
     public string ToOnnx(Export.OnnxGraph g, string x)
     {
         x = OnnxLayers.Conv(g, "stem", x, stem, pad: 1);
@@ -60,6 +73,8 @@ public sealed class ResNetSmall : nn.Module<Tensor, Tensor>, IFirstConvolution
         readonly Conv2d conv1, conv2;
         readonly Conv2d? shortcut;
         readonly int stride;
+
+        public string Kind => $"pre-activation block{(stride > 1 ? $", stride {stride}" : "")}{(shortcut is null ? "" : ", 1x1 projection")}";
 
         public PreActBlock(int inChannels, int outChannels, int stride) : base("preact")
         {

@@ -6,7 +6,7 @@ namespace MalariaLab.Models;
 /// <summary>A wider, deeper plain CNN: four stages of two 3x3 conv → BatchNorm → ReLU (24, 48, 96, 192 filters) with a
 /// 2x2 max-pool between stages, then global average pooling (any input size from 32 up), dropout and one logit.
 /// About 0.66 M parameters.</summary>
-public sealed class WideGapCnn : nn.Module<Tensor, Tensor>, IFirstConvolution
+public sealed class WideGapCnn : nn.Module<Tensor, Tensor>, IFirstConvolution, ILayeredModel
 {
     public static readonly ModelEntry Entry = new("wide-gap-cnn",
         "4 stages of 2 x (conv 3x3, BatchNorm, ReLU), 24/48/96/192 filters, global average pooling; about 0.66 M parameters",
@@ -48,6 +48,21 @@ public sealed class WideGapCnn : nn.Module<Tensor, Tensor>, IFirstConvolution
         }
         x = nn.functional.adaptive_avg_pool2d(x, 1).flatten(1);
         return head.forward(dropout.forward(x));
+    }
+
+    /// <summary>The forward pass as named steps (summary, FLOPs, Bench's convolution timing); the same computation.</summary>
+    public IEnumerable<LayerStep> Steps()
+    {
+        for (int i = 0; i < convs.Count; i++)
+        {
+            if (PoolBefore(i)) yield return new($"pool{i}", "MaxPooling2D 2x2", x => nn.functional.max_pool2d(x, 2), null);
+            var (conv, norm) = (convs[i], norms[i]);
+            yield return new($"conv{i}", "Conv2D 3x3 same", conv.forward, conv);
+            yield return new($"bn{i}", "BatchNormalization + ReLU", x => nn.functional.relu(norm.forward(x)), norm);
+        }
+        yield return new("gap", "GlobalAveragePooling2D", x => nn.functional.adaptive_avg_pool2d(x, 1).flatten(1), null);
+        yield return new("dropout", "Dropout", dropout.forward, null);
+        yield return new("head", "Dense (logit)", head.forward, head);
     }
 
     public string ToOnnx(Export.OnnxGraph g, string x)
