@@ -186,3 +186,27 @@ public class EnsembleTests(TinyCrossValidation cv) : IClassFixture<TinyCrossVali
         Assert.Contains("holds trained runs", Assert.Throws<MalariaLabException>(() => Ensembling.Publish(cv.Folds, cv.Options, "tiny", null, null, new CapturingLog())).Message);
     }
 }
+
+/// <summary>The cluster path: each fold trained by its own task (--fold), then Gather writes the CV summary and, with
+/// split.test, publishes the ensemble of the fold models.</summary>
+[Collection(LibTorchCollection.Name)]
+public class GatheredEnsembleTests
+{
+    [Fact]
+    public void Gather_after_folds_trained_one_by_one_publishes_the_ensemble()
+    {
+        using var tiny = new TinyExperiment();
+        File.WriteAllText(tiny.File("tiny.yaml"), TinyExperiment.Yaml);
+        var options = tiny.Options("split.strategy=patient-kfold", "split.folds=2", "split.test=0.25", "split.validation=0") with { Experiment = tiny.File("tiny.yaml") };
+        var folds = new[] { 0, 1 }.SelectMany(f => CrossValidation.Run(options.LoadSpec(), options, f, new CapturingLog())).ToList();
+        Assert.Equal(2, folds.Count); // one fold per task: no ensemble yet
+        Assert.False(Directory.Exists(Path.Combine(options.Artifacts, "runs", "tiny-ensemble")));
+
+        var result = MalariaLab.Sweeps.FanOutGather.Gather(options, new CapturingLog());
+        Assert.Equal(folds.Select(f => f.Id), result.Runs.Select(r => r.Id));
+        Assert.NotNull(result.Ensemble);
+        var manifest = RunManifest.Read(result.Ensemble!.Path);
+        Assert.Equal(folds.Select(f => $"tiny/{f.Id}"), manifest.Ensemble!.Members.Select(m => m.Run));
+        RunSeal.Verify(result.Ensemble, manifest);
+    }
+}
