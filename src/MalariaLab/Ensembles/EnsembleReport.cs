@@ -37,19 +37,15 @@ public static class EnsembleReport
             text.AppendLine($"| {members[k].Reference} | " + string.Join(" | ", Columns.Select(c => F(memberMetrics[k][c]))) + " |");
         text.AppendLine("| members' mean ± std | " + string.Join(" | ", Columns.Select(c => MeanStd.Of(memberMetrics.Select(m => m[c]).ToList()) is var s ? $"{F(s.Mean)} ± {F(s.Std)}" : "")) + " |").AppendLine();
         text.AppendLine("```").Append(metrics.Report.ToText()).AppendLine("```").AppendLine();
-        foreach (var figure in FigureRegistry.All.Where(f => File.Exists(Path.Combine(folder, "plots", f.FileName))))
-            text.AppendLine($"{figure.Caption(spec)}:").AppendLine().AppendLine($"![{Path.GetFileNameWithoutExtension(figure.FileName)}](plots/{figure.FileName})").AppendLine();
-        text.AppendLine("Per patient:").AppendLine().AppendLine("| patient | images | Parasitized | predicted Parasitized | accuracy |").AppendLine("| --- | --- | --- | --- | --- |");
-        foreach (var r in Csv.ReadRecords(Path.Combine(folder, "per_patient.csv"), "patient", "images", "parasitized", "predicted_parasitized", "accuracy"))
-            text.AppendLine($"| {r["patient"]} | {r["images"]} | {r["parasitized"]} | {r["predicted_parasitized"]} | {F(double.Parse(r["accuracy"], CultureInfo.InvariantCulture))} |");
-        text.AppendLine().AppendLine("## Members").AppendLine();
-        text.AppendLine("Each member is verified against its seal, and its manifest against the SHA-256 recorded here, whenever the ensemble is used (Predict, Evaluate).").AppendLine();
+        foreach (string section in Figure.Sections) ReportWriter.Figures(text, folder, spec, section);
+        ReportWriter.PatientTable(text, folder);
+        text.AppendLine("## Members").AppendLine();
+        text.AppendLine("Each member is verified against its seal, and its manifest against the SHA-256 recorded here, whenever the ensemble is used (Predict).").AppendLine();
         text.AppendLine("| member | model | weights | test-time augmentation | manifest SHA-256 |").AppendLine("| --- | --- | --- | --- | --- |");
         for (int k = 0; k < members.Count; k++)
             text.AppendLine($"| {members[k].Reference} | {members[k].Spec.Model.Arch} | `{members[k].Weights}` | {members[k].Spec.Evaluate.Tta} | `{info.Members[k].ManifestSha256[..12]}` |");
         text.AppendLine().AppendLine("## Environment").AppendLine();
-        var env = manifest.Environment;
-        text.AppendLine($"git {(env.GitCommit.Length > 12 ? env.GitCommit[..12] : env.GitCommit)}{(env.GitDirty ? " (dirty)" : "")}; TorchSharp {env.TorchSharpVersion}, LibTorch {env.LibTorchVersion}; {env.DotNetVersion}; {env.Os}; {env.CpuModel}.");
+        text.AppendLine($"{ReportWriter.Environment(manifest.Environment)}.");
         return text.ToString();
     }
 }

@@ -65,12 +65,9 @@ public static class Ensembling
                                               "train a patient-kfold spec with split.test, or give --input with labelled data no member saw");
             return new EnsembleData(own.EvaluationData(), scored, $"the test patients every member held out ({members[0].Manifest.DatasetSource})");
         }
-        var inputSpec = SpecLoader.Override(spec, ("dataset.source", input), ("dataset.sha256", null), ("dataset.corrections", "none"), ("dataset.patient_maps_source", null));
-        var other = new Orchestrator(inputSpec, options with { Force = false }, log);
-        other.Resolve("prepare");
-        EnsembleMembers.RefuseSeenPatients(members, other.IndexRows().Select(r => r.Patient), $"ensemble on {input}");
+        var (other, everything) = Orchestrator.LabelledInput(spec, input, options, log);
+        EnsembleMembers.RefuseSeenPatients(members, everything.Select(r => r.Patient), $"ensemble on {input}");
         RefuseSeenImages(members, other.IndexRows(), spec, options, log);
-        var everything = other.IndexRows().Select(r => new SplitRow(r.Path, r.Label, r.Patient, Subsets.Test)).ToList();
         return new EnsembleData(other.EvaluationData(), everything, input);
     }
 

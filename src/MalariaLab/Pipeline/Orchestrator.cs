@@ -235,12 +235,19 @@ public sealed class Orchestrator
             return PublishedRunEvaluation.Write(run, spec, own.EvaluationData(), split, request, log);
         }
         if (subset is not null) throw new MalariaLabException("--subset applies to the run's own split; with --input every labelled image is scored");
+        var (other, everything) = LabelledInput(spec, input, options, log);
+        var labelled = new EvaluationRequest(t, Subsets.Test, PublishedRunEvaluation.Label(label, t, Subsets.Test, input), input);
+        return PublishedRunEvaluation.Write(run, spec, other.EvaluationData(), everything, labelled, log);
+    }
+
+    /// <summary>Labelled data given as a folder or zip with class subfolders, through Download → Prepare with the run's
+    /// preprocessing (original labels, patients from file names); every image is to be scored ("test").</summary>
+    public static (Orchestrator Data, List<SplitRow> Scored) LabelledInput(ExperimentSpec spec, string input, PipelineOptions options, ILog log)
+    {
         var inputSpec = SpecLoader.Override(spec, ("dataset.source", input), ("dataset.sha256", null), ("dataset.corrections", "none"), ("dataset.patient_maps_source", null));
         var other = new Orchestrator(inputSpec, options with { Force = false }, log);
         other.Resolve("prepare");
-        var everything = other.IndexRows().Select(r => new SplitRow(r.Path, r.Label, r.Patient, Subsets.Test)).ToList();
-        var labelled = new EvaluationRequest(t, Subsets.Test, PublishedRunEvaluation.Label(label, t, Subsets.Test, input), input);
-        return PublishedRunEvaluation.Write(run, spec, other.EvaluationData(), everything, labelled, log);
+        return (other, other.IndexRows().Select(r => new SplitRow(r.Path, r.Label, r.Patient, Subsets.Test)).ToList());
     }
 
     /// <summary>Publishes an evaluated run with its own spec.</summary>

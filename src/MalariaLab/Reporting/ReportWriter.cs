@@ -27,7 +27,7 @@ public static class ReportWriter
         MetricsTable(text, metrics);
         text.AppendLine("```").Append(metrics.Report.ToText()).AppendLine("```").AppendLine();
         Figures(text, run.Path, spec, Figure.Result);
-        PatientTable(text, run);
+        PatientTable(text, run.Path);
         text.AppendLine($"Later evaluations of this run (another threshold, the test subset, new labelled data): [evaluations/index.html]({EvaluationManifest.Folder}/index.html), written by `Evaluate --run=...` (none until the first).").AppendLine();
         text.AppendLine($"## {Figure.Training}").AppendLine();
         text.AppendLine($"{manifest.EpochsRun} epochs; best epoch {manifest.BestEpoch} (val accuracy {manifest.BestValAccuracy:F4}); {manifest.StopReason}; mean {manifest.ImagesPerSecond:F0} images/s on {manifest.Threads} threads.").AppendLine();
@@ -44,9 +44,13 @@ public static class ReportWriter
         text.AppendLine("## Spec").AppendLine().AppendLine("```yaml").Append(spec.ToYaml()).AppendLine("```").AppendLine();
         var env = manifest.Environment;
         text.AppendLine("## Environment").AppendLine();
-        text.AppendLine($"git {Short(env.GitCommit)}{(env.GitDirty ? " (dirty)" : "")}; TorchSharp {env.TorchSharpVersion}, LibTorch {env.LibTorchVersion}; {env.DotNetVersion}; {env.Os}; {env.CpuModel}; {manifest.Threads} threads; seed {manifest.Seed}; spec hash `{Short(manifest.SpecHash)}`.");
+        text.AppendLine($"{Environment(env)}; {manifest.Threads} threads; seed {manifest.Seed}; spec hash `{Short(manifest.SpecHash)}`.");
         return text.ToString();
     }
+
+    /// <summary>The code and machine a report's numbers came from, one line.</summary>
+    public static string Environment(EnvironmentInfo env) =>
+        $"git {Short(env.GitCommit)}{(env.GitDirty ? " (dirty)" : "")}; TorchSharp {env.TorchSharpVersion}, LibTorch {env.LibTorchVersion}; {env.DotNetVersion}; {env.Os}; {env.CpuModel}";
 
     /// <summary>The headline metrics of the registry, one row.</summary>
     public static void MetricsTable(StringBuilder text, EvaluationMetrics metrics)
@@ -58,17 +62,18 @@ public static class ReportWriter
     }
 
     /// <summary>Every registered figure of a section that exists under <paramref name="folder"/>/plots, with its caption.</summary>
-    static void Figures(StringBuilder text, string folder, ExperimentSpec spec, string section)
+    public static void Figures(StringBuilder text, string folder, ExperimentSpec spec, string section)
     {
         foreach (var figure in FigureRegistry.All.Where(f => f.Section == section && File.Exists(Path.Combine(folder, "plots", f.FileName))))
             text.AppendLine($"{figure.Caption(spec)}:").AppendLine().AppendLine($"![{Path.GetFileNameWithoutExtension(figure.FileName)}](plots/{figure.FileName})").AppendLine();
     }
 
-    /// <summary>per_patient.csv as a table: how each scored patient's cells fared.</summary>
-    static void PatientTable(StringBuilder text, RunFolder run)
+    /// <summary>per_patient.csv of <paramref name="folder"/> as a table: how each scored patient's cells fared.</summary>
+    public static void PatientTable(StringBuilder text, string folder)
     {
-        if (!File.Exists(run.File("per_patient.csv"))) return;
-        var rows = Common.Csv.ReadRecords(run.File("per_patient.csv"), "patient", "images", "parasitized", "predicted_parasitized", "accuracy");
+        string csv = Path.Combine(folder, "per_patient.csv");
+        if (!File.Exists(csv)) return;
+        var rows = Common.Csv.ReadRecords(csv, "patient", "images", "parasitized", "predicted_parasitized", "accuracy");
         text.AppendLine("Per patient (scored subset):").AppendLine();
         text.AppendLine("| patient | images | Parasitized | predicted Parasitized | accuracy |").AppendLine("| --- | --- | --- | --- | --- |");
         foreach (var r in rows)
