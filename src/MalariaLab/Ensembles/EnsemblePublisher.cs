@@ -4,7 +4,6 @@ using MalariaLab.Evaluation;
 using MalariaLab.Figures;
 using MalariaLab.Indexing;
 using MalariaLab.Metrics;
-using MalariaLab.Prepare;
 using MalariaLab.Runs;
 using MalariaLab.Specs;
 using MalariaLab.Splitting;
