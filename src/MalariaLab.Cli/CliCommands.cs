@@ -1,12 +1,12 @@
 using System.CommandLine;
-using MalariaLab.Common;
-using MalariaLab.Comparison;
-using MalariaLab.Graph;
-using MalariaLab.Pipeline;
-using MalariaLab.Prediction;
-using MalariaLab.Runs;
-using MalariaLab.Specs;
-using MalariaLab.Sweeps;
+using MalariaLab.Foundation.Common;
+using MalariaLab.Workflows.Comparison;
+using MalariaLab.RunCache;
+using MalariaLab.Workflows.Pipeline;
+using MalariaLab.Workflows.Prediction;
+using MalariaLab.Foundation.Runs;
+using MalariaLab.Foundation.Specs;
+using MalariaLab.Workflows.Sweeps;
 using O = MalariaLab.Cli.CliOptions;
 
 namespace MalariaLab.Cli;
@@ -97,10 +97,10 @@ public static class CliCommands
         yield return Make("bench", "Measure prepare, training and inference images/s and peak RSS; write bench.json.",
             "bench --repeats=5", [.. O.SpecOptions, O.Repeats, O.Output], log, parse =>
         {
-            var options = Bench.Benchmark.WithDefaultData(O.Pipeline(parse));
-            var result = Bench.Benchmark.Run(options.LoadSpec(), options, log, parse.GetValue(O.Repeats));
+            var options = Workflows.Bench.Benchmark.WithDefaultData(O.Pipeline(parse));
+            var result = Workflows.Bench.Benchmark.Run(options.LoadSpec(), options, log, parse.GetValue(O.Repeats));
             string output = O.PathOf(parse, O.Output) ?? Path.Combine(new Workspace(options.Artifacts).Root, "bench", "bench.json");
-            Bench.Benchmark.Write(result, output);
+            Workflows.Bench.Benchmark.Write(result, output);
             log.Info($"bench: wrote {output}");
             return 0;
         });

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using MalariaLab.Pipeline;
+using MalariaLab.Workflows.Pipeline;
 
 namespace MalariaLab.Cli;
 
@@ -89,7 +89,7 @@ public static class CliOptions
         Artifacts = DefaultedPathOf(parse, Artifacts),
         Sets = parse.GetValue(Set) ?? [],
         Force = parse.GetValue(Force),
-        Http = new Download.HttpSettings
+        Http = new Data.Download.HttpSettings
         {
             ConnectTimeout = TimeSpan.FromSeconds(Math.Min(30, parse.GetValue(HttpTimeout))),
             ReadTimeout = TimeSpan.FromSeconds(parse.GetValue(HttpTimeout)),

@@ -1,4 +1,4 @@
-using MalariaLab.Common;
+using MalariaLab.Foundation.Common;
 
 namespace MalariaLab.Cli;
 

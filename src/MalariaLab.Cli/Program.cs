@@ -1,7 +1,7 @@
 using System.CommandLine;
 using MalariaLab.Cli;
-using MalariaLab.Common;
-using MalariaLab.Native;
+using MalariaLab.Foundation.Common;
+using MalariaLab.Foundation.Native;
 
 // One command per pipeline stage; each declares its options and calls the library.
 MallocTuning.Apply();

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
-using MalariaLab.Runs;
+using MalariaLab.Foundation.Runs;
 
 namespace MalariaLab.Cli;
 

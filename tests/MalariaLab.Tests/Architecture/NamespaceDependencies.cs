@@ -10,27 +10,30 @@ public static class NamespaceDependencies
     static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
         .Select(f => (OpCode)f.GetValue(null)!).ToDictionary(o => o.Value);
 
-    public static Dictionary<string, HashSet<string>> Of(Assembly assembly, string rootNamespace)
+    /// <summary>Edges between namespaces cut at <paramref name="depth"/> levels below the root: 1 gives the layers
+    /// (Foundation, Data, ...), 2 the modules inside them (Foundation.Common, Data.Splitting, ...).</summary>
+    public static Dictionary<string, HashSet<string>> Of(Assembly assembly, string rootNamespace, int depth = 2)
     {
         var edges = new Dictionary<string, HashSet<string>>();
         foreach (var type in assembly.GetTypes())
         {
-            string? from = OwnNamespace(type, rootNamespace);
+            string? from = OwnNamespace(type, rootNamespace, depth);
             if (from is null) continue;
             if (!edges.TryGetValue(from, out var targets)) edges[from] = targets = [];
             foreach (var used in UsedTypes(type))
-                if (OwnNamespace(used, rootNamespace) is { } to && to != from) targets.Add(to);
+                if (OwnNamespace(used, rootNamespace, depth) is { } to && to != from) targets.Add(to);
         }
         return edges;
     }
 
-    /// <summary>The first namespace level below the root ("MalariaLab.Splitting.Strategies" → "Splitting").</summary>
-    static string? OwnNamespace(Type type, string root)
+    /// <summary>The first <paramref name="depth"/> namespace levels below the root ("MalariaLab.Data.Splitting.Strategies" →
+    /// "Data" at depth 1, "Data.Splitting" at depth 2).</summary>
+    static string? OwnNamespace(Type type, string root, int depth)
     {
         while (type.IsNested) type = type.DeclaringType!;
         string? ns = type.Namespace;
         if (ns is null || !ns.StartsWith(root + ".", StringComparison.Ordinal)) return null;
-        return ns[(root.Length + 1)..].Split('.')[0];
+        return string.Join('.', ns[(root.Length + 1)..].Split('.').Take(depth));
     }
 
     static IEnumerable<Type> UsedTypes(Type type)

@@ -1,9 +1,9 @@
-using MalariaLab.Common;
-using MalariaLab.Figures;
-using MalariaLab.Models;
-using MalariaLab.Pipeline;
-using MalariaLab.Runs;
-using MalariaLab.Specs;
+using MalariaLab.Foundation.Common;
+using MalariaLab.Scoring.Figures;
+using MalariaLab.Modelling.Models;
+using MalariaLab.Workflows.Pipeline;
+using MalariaLab.Foundation.Runs;
+using MalariaLab.Foundation.Specs;
 using MalariaLab.Tests.Support;
 
 namespace MalariaLab.Tests.Extending;
@@ -53,7 +53,7 @@ public class ExtensionTests
         Assert.Contains("toy-linear", SpecTable.Markdown());
         var e = Assert.Throws<SpecException>(() => SpecLoader.Parse("name: a\nseed: 1\nmodel: {arch: toy-lineer}\n", "a.yaml"));
         Assert.Equal("a.yaml:3:15: 'model.arch': expected one of: " + string.Join(" | ", ModelRegistry.Names) + ", found 'toy-lineer'", e.Message);
-        Assert.Equal(MalariaLab.Splitting.SplitStrategyRegistry.All.Select(s => s.Name), SpecSchema.Find("split.strategy")!.AllowedChoices);
+        Assert.Equal(MalariaLab.Data.Splitting.SplitStrategyRegistry.All.Select(s => s.Name), SpecSchema.Find("split.strategy")!.AllowedChoices);
     }
 
     [Fact]

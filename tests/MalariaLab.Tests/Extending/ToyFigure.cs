@@ -1,4 +1,4 @@
-using MalariaLab.Figures;
+using MalariaLab.Scoring.Figures;
 
 namespace MalariaLab.Tests.Extending;
 

@@ -1,4 +1,4 @@
-using MalariaLab.Models;
+using MalariaLab.Modelling.Models;
 using static TorchSharp.torch;
 
 namespace MalariaLab.Tests.Extending;

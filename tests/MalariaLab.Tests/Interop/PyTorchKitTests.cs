@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using MalariaLab.Common;
-using MalariaLab.Prediction;
+using MalariaLab.Foundation.Common;
+using MalariaLab.Workflows.Prediction;
 using MalariaLab.Tests.Support;
 using Xunit.Abstractions;
 

@@ -1,10 +1,10 @@
-using MalariaLab.Common;
-using MalariaLab.Indexing;
-using MalariaLab.Pipeline;
-using MalariaLab.Prediction;
-using MalariaLab.Runs;
-using MalariaLab.Specs;
-using MalariaLab.Splitting;
+using MalariaLab.Foundation.Common;
+using MalariaLab.Data.Indexing;
+using MalariaLab.Workflows.Pipeline;
+using MalariaLab.Workflows.Prediction;
+using MalariaLab.Foundation.Runs;
+using MalariaLab.Foundation.Specs;
+using MalariaLab.Data.Splitting;
 using MalariaLab.Tests.Support;
 
 namespace MalariaLab.Tests.Reliability;

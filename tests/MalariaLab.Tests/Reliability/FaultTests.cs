@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using MalariaLab.Common;
-using MalariaLab.Runs;
+using MalariaLab.Foundation.Common;
+using MalariaLab.Foundation.Runs;
 using MalariaLab.Tests.Support;
 
 namespace MalariaLab.Tests.Reliability;
@@ -34,17 +34,17 @@ public class FaultTests
     public void Corrupt_prepared_cache_is_detected_and_rebuilt()
     {
         using var temp = new TempFolder();
-        var images = new MalariaLab.Prepare.PreparedImages(2, 4, Enumerable.Range(0, 96).Select(i => (byte)i).ToArray());
+        var images = new MalariaLab.Data.Prepare.PreparedImages(2, 4, Enumerable.Range(0, 96).Select(i => (byte)i).ToArray());
         string path = temp.File("p.u8");
-        MalariaLab.Prepare.PreparedFile.Write(path, images);
-        Assert.NotNull(MalariaLab.Prepare.PreparedFile.TryRead(path, 2, 4, out _));
+        MalariaLab.Data.Prepare.PreparedFile.Write(path, images);
+        Assert.NotNull(MalariaLab.Data.Prepare.PreparedFile.TryRead(path, 2, 4, out _));
         var bytes = File.ReadAllBytes(path);
         bytes[30] ^= 1;
         File.WriteAllBytes(path, bytes);
-        Assert.Null(MalariaLab.Prepare.PreparedFile.TryRead(path, 2, 4, out var corrupt));
+        Assert.Null(MalariaLab.Data.Prepare.PreparedFile.TryRead(path, 2, 4, out var corrupt));
         Assert.Contains("fails its SHA-256 check", corrupt);
         File.WriteAllBytes(path, bytes[..50]);
-        Assert.Null(MalariaLab.Prepare.PreparedFile.TryRead(path, 2, 4, out var truncated));
+        Assert.Null(MalariaLab.Data.Prepare.PreparedFile.TryRead(path, 2, 4, out var truncated));
         Assert.Contains("truncated", truncated);
     }
 
@@ -107,7 +107,7 @@ public class FaultTests
                 using var s = archive.CreateEntry($"cell_images/Parasitized/c{i}.png").Open();
                 s.Write(new byte[2000]);
             }
-        Parallel.For(0, 4, _ => MalariaLab.Extract.SafeZipExtractor.Extract(zip, temp.File("data/x")));
+        Parallel.For(0, 4, _ => MalariaLab.Data.Extract.SafeZipExtractor.Extract(zip, temp.File("data/x")));
         Assert.Equal(200, Directory.GetFiles(temp.File("data/x"), "*", SearchOption.AllDirectories).Length);
         Assert.Single(Directory.GetDirectories(temp.File("data")));
     }

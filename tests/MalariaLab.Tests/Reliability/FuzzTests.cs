@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.IO.Compression;
-using MalariaLab.Common;
-using MalariaLab.Extract;
-using MalariaLab.Imaging;
+using MalariaLab.Foundation.Common;
+using MalariaLab.Data.Extract;
+using MalariaLab.Data.Imaging;
 using MalariaLab.Tests.Support;
 
 namespace MalariaLab.Tests.Reliability;

@@ -1,6 +1,6 @@
 using System.IO.Compression;
-using MalariaLab.Common;
-using MalariaLab.Imaging;
+using MalariaLab.Foundation.Common;
+using MalariaLab.Data.Imaging;
 using MalariaLab.Tests.Support;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;

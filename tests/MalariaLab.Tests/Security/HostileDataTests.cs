@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
-using MalariaLab.Common;
-using MalariaLab.Download;
-using MalariaLab.Extract;
-using MalariaLab.Pipeline;
+using MalariaLab.Foundation.Common;
+using MalariaLab.Data.Download;
+using MalariaLab.Data.Extract;
+using MalariaLab.Workflows.Pipeline;
 using MalariaLab.Tests.Support;
 
 namespace MalariaLab.Tests.Security;
@@ -22,7 +22,7 @@ public class HostileDataTests
     static Orchestrator Pipeline(TempFolder temp, string source, CapturingLog log, params string[] sets)
     {
         var options = Options(temp, source, sets);
-        return new Orchestrator(MalariaLab.Specs.SpecLoader.Parse("name: t\nseed: 1\nsplit: {strategy: stratified}\n", "t.yaml", options.Sets), options, log);
+        return new Orchestrator(MalariaLab.Foundation.Specs.SpecLoader.Parse("name: t\nseed: 1\nsplit: {strategy: stratified}\n", "t.yaml", options.Sets), options, log);
     }
 
     [Fact]
@@ -227,7 +227,7 @@ public class HostileDataTests
         var (exit, output) = CliProcess.Run(TestPaths.RepoRoot, "predict", "--run=nothing-here", $"--input={zip}");
         Assert.DoesNotContain("Unhandled exception", output);
         Assert.Contains("error:", output); // the run reference fails first, cleanly; the reader itself is exercised below
-        var read = typeof(MalariaLab.Prediction.Predictor).GetMethod("Inputs", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
+        var read = typeof(MalariaLab.Workflows.Prediction.Predictor).GetMethod("Inputs", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!;
         var outcomes = new List<string>();
         foreach (var (path, readBytes) in (IEnumerable<(string Path, Func<byte[]> Read)>)read.Invoke(null, [zip])!)
         {

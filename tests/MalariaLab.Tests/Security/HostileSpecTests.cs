@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using MalariaLab.Specs;
+using MalariaLab.Foundation.Specs;
 using MalariaLab.Tests.Support;
 
 namespace MalariaLab.Tests.Security;

@@ -1,8 +1,8 @@
 using System.IO.Compression;
 using CsCheck;
-using MalariaLab.Common;
-using MalariaLab.Extract;
-using MalariaLab.Specs;
+using MalariaLab.Foundation.Common;
+using MalariaLab.Data.Extract;
+using MalariaLab.Foundation.Specs;
 using MalariaLab.Tests.Support;
 
 namespace MalariaLab.Tests.Security;

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using MalariaLab.Metrics;
-using MalariaLab.Runs;
-using MalariaLab.Specs;
+using MalariaLab.Foundation.Metrics;
+using MalariaLab.Foundation.Runs;
+using MalariaLab.Foundation.Specs;
 
 namespace MalariaLab.Tests.Support;
 

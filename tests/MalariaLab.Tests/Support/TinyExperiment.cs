@@ -1,5 +1,5 @@
-using MalariaLab.Pipeline;
-using MalariaLab.Specs;
+using MalariaLab.Workflows.Pipeline;
+using MalariaLab.Foundation.Specs;
 
 namespace MalariaLab.Tests.Support;
 

@@ -1,6 +1,6 @@
-using MalariaLab.Common;
-using MalariaLab.Pipeline;
-using MalariaLab.Runs;
+using MalariaLab.Foundation.Common;
+using MalariaLab.Workflows.Pipeline;
+using MalariaLab.Foundation.Runs;
 
 namespace MalariaLab.Tests.Support;
 

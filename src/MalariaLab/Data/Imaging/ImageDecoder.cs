@@ -1,0 +1,80 @@
+using MalariaLab.Foundation.Common;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace MalariaLab.Data.Imaging;
+
+/// <summary>An 8-bit RGB image, rows top to bottom, 3 bytes per pixel.</summary>
+public sealed record RgbImage(int Width, int Height, byte[] Pixels);
+
+/// <summary>Decodes image bytes to 8-bit RGB with ImageSharp, converted as Pillow's <c>convert('RGB')</c> does (what
+/// Keras' load_img applies): grey is repeated into R, G and B, palettes are looked up, alpha is dropped (not
+/// composited); 16-bit grey PNGs are clamped to 0..255 (Pillow opens them as mode I, whose RGB conversion clamps)
+/// and 16-bit colour PNGs keep each sample's high byte (Pillow's RGB;16B unpacker). Anything unreadable becomes a
+/// <see cref="MalariaLabException"/> naming the file. JPEGs are decoded by ImageSharp, whose IDCT may differ from
+/// libjpeg's by a level.</summary>
+public static class ImageDecoder
+{
+    /// <summary>Larger images are refused from their header, before any pixel memory is allocated.</summary>
+    public const int MaxSide = 10_000;
+
+    static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
+    static readonly byte[] IendChunk = [0, 0, 0, 0, (byte)'I', (byte)'E', (byte)'N', (byte)'D', 0xAE, 0x42, 0x60, 0x82];
+
+    static bool IsPng(byte[] bytes) => bytes.AsSpan().StartsWith(PngSignature);
+
+    // ImageSharp decodes a PNG cut short without complaint (missing rows become black); the IEND check catches it.
+    static bool EndsWithIend(byte[] bytes) => bytes.AsSpan().EndsWith(IendChunk);
+
+    public static RgbImage Decode(byte[] bytes, string name)
+    {
+        if (bytes.Length == 0) throw new MalariaLabException($"{name}: empty file (0 bytes), expected an image");
+        try
+        {
+            var info = Image.Identify(bytes)
+                ?? throw new MalariaLabException($"{name}: not a recognised image format (PNG, JPEG, BMP, GIF, TGA)");
+            if (IsPng(bytes) && !EndsWithIend(bytes))
+                throw new MalariaLabException($"{name}: truncated PNG (it does not end with an IEND chunk)");
+            if (info.Width > MaxSide || info.Height > MaxSide)
+                throw new MalariaLabException($"{name}: declares {info.Width}x{info.Height} pixels, more than the {MaxSide}x{MaxSide} limit; refused before decoding");
+            if (IsPng(bytes) && bytes.Length > 25 && bytes[24] == 16)
+                return bytes[25] is 0 or 4 ? Grey16(bytes) : Colour16(bytes);
+            using var image = Image.Load<Rgb24>(bytes);
+            var pixels = new byte[image.Width * image.Height * 3];
+            image.CopyPixelDataTo(pixels);
+            return new RgbImage(image.Width, image.Height, pixels);
+        }
+        catch (MalariaLabException) { throw; }
+        catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or ImageFormatException or NotSupportedException or ArgumentException or InvalidOperationException or IndexOutOfRangeException)
+        {
+            throw new MalariaLabException($"{name}: unreadable image ({e.GetType().Name}: {e.Message})", e);
+        }
+    }
+
+    // ImageSharp scales 16-bit samples to 8 bits (v · 255 / 65535); Pillow does not, so the raw samples are read.
+    static RgbImage Grey16(byte[] bytes)
+    {
+        using var image = Image.Load<L16>(bytes);
+        var grey = new L16[image.Width * image.Height];
+        image.CopyPixelDataTo(grey);
+        var pixels = new byte[grey.Length * 3];
+        for (int i = 0; i < grey.Length; i++)
+            pixels[i * 3] = pixels[i * 3 + 1] = pixels[i * 3 + 2] = (byte)Math.Min(grey[i].PackedValue, (ushort)255);
+        return new RgbImage(image.Width, image.Height, pixels);
+    }
+
+    static RgbImage Colour16(byte[] bytes)
+    {
+        using var image = Image.Load<Rgba64>(bytes);
+        var colour = new Rgba64[image.Width * image.Height];
+        image.CopyPixelDataTo(colour);
+        var pixels = new byte[colour.Length * 3];
+        for (int i = 0; i < colour.Length; i++)
+        {
+            pixels[i * 3] = (byte)(colour[i].R >> 8);
+            pixels[i * 3 + 1] = (byte)(colour[i].G >> 8);
+            pixels[i * 3 + 2] = (byte)(colour[i].B >> 8);
+        }
+        return new RgbImage(image.Width, image.Height, pixels);
+    }
+}

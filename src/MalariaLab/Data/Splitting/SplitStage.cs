@@ -1,0 +1,29 @@
+using MalariaLab.Foundation.Common;
+using MalariaLab.RunCache;
+using MalariaLab.Data.Indexing;
+using MalariaLab.Foundation.Specs;
+
+namespace MalariaLab.Data.Splitting;
+
+/// <summary>Split: split.csv from the index, the split section and the seed (pure, seeded); value: the split hash.</summary>
+public static class SplitStage
+{
+    public const string SplitCsv = "split.csv", Hash = "split_hash";
+
+    public static readonly StageDefinition Definition = new("split", 1,
+        "Split deterministically by the spec's strategy and seed; write split.csv and its hash.",
+        ["seed", "split."], ["index"], ["splits/<key>/split.csv"]);
+
+    public static StageResult Run(IReadOnlyList<IndexRow> index, SplitSpec spec, long seed, string outputFolder, ILog log)
+    {
+        var rows = Splitter.Split(index, spec, seed);
+        Directory.CreateDirectory(outputFolder);
+        string path = Path.Combine(outputFolder, SplitCsv);
+        AtomicFile.WriteAllText(path, SplitFile.ToCsv(rows));
+        string hash = SplitFile.Hash(rows);
+        foreach (var line in SplitFile.Summary(rows)) log.Info(line);
+        log.Info($"split: {path} (split hash {hash[..12]})");
+        return new StageResult(new Dictionary<string, LockedOutput> { [SplitCsv] = StageCache.HashedFile(path) },
+            new Dictionary<string, string> { [Hash] = hash });
+    }
+}

@@ -1,0 +1,32 @@
+namespace MalariaLab.Foundation.Metrics;
+
+/// <summary>What a metric is computed from: true labels (1 = Parasitized), probabilities, the threshold and the
+/// confusion counts at it.</summary>
+public sealed record MetricInput(int[] Labels, double[] Scores, double Threshold, Confusion Confusion);
+
+/// <summary>A headline metric: its name (a metrics.json key and a column in summaries and comparisons), what it
+/// means, and how it is computed.</summary>
+public sealed record HeadlineMetric(string Name, string Description, Func<MetricInput, double> Compute);
+
+/// <summary>The headline metrics, in the order reports, cross-validation summaries and Compare show them. Adding
+/// one is a new file with its formula and one line here.</summary>
+public static class MetricRegistry
+{
+    static readonly List<HeadlineMetric> Metrics =
+    [
+        BuiltInMetrics.Accuracy, BuiltInMetrics.RocAuc, BuiltInMetrics.AveragePrecision,
+        BuiltInMetrics.Sensitivity, BuiltInMetrics.Specificity, BuiltInMetrics.Matthews,
+        CalibrationMetrics.Brier, CalibrationMetrics.Ece,
+    ];
+
+    public static IReadOnlyList<HeadlineMetric> All { get { lock (Metrics) return [.. Metrics]; } }
+
+    public static void Register(HeadlineMetric metric)
+    {
+        lock (Metrics)
+        {
+            if (Metrics.Any(m => m.Name == metric.Name)) throw new InvalidOperationException($"metric '{metric.Name}' is already registered");
+            Metrics.Add(metric);
+        }
+    }
+}

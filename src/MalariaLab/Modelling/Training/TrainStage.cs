@@ -1,0 +1,141 @@
+using System.Globalization;
+using MalariaLab.Foundation.Common;
+using MalariaLab.Modelling.Export;
+using MalariaLab.RunCache;
+using MalariaLab.Data.Indexing;
+using MalariaLab.Modelling.Models;
+using MalariaLab.Foundation.Native;
+using MalariaLab.Data.Prepare;
+using MalariaLab.Foundation.Runs;
+using MalariaLab.Foundation.Specs;
+using MalariaLab.Data.Splitting;
+using static TorchSharp.torch;
+
+namespace MalariaLab.Modelling.Training;
+
+/// <summary>What Train consumes, resolved by the orchestrator: the spec, the index, the split and the prepared
+/// images with their identities, the thread count, and the stage key recorded in the manifest.</summary>
+public sealed record TrainInputs(
+    ExperimentSpec Spec, IReadOnlyList<IndexRow> Index, string DatasetFingerprint, IReadOnlyList<SplitRow> Split, string SplitHash,
+    PreparedImages Prepared, string PreparedKey, int Threads, string StageKey, EnvironmentInfo Environment);
+
+/// <summary>Train: a new run folder → the training loop → a manifest that says how it ended. The folder reads
+/// "running" until the end, then "complete", "incomplete" (Ctrl+C) or "failed".</summary>
+public static class TrainStage
+{
+    public const string Run = "run";
+
+    public static readonly StageDefinition Definition = new("train", 1,
+        "Train into a new run folder (spec.yaml, split.csv, weights, history.csv, tensorboard/, manifest.json).",
+        // The run folder records the whole resolved spec, so a run answers only the spec it was trained with.
+        [""], ["index", "split", "prepare"], ["runs/<experiment>/<run-id>/weights/", "history.csv", "tensorboard/", "manifest.json"]);
+
+    /// <summary>Trains into a new folder under <paramref name="experimentRuns"/>; returns the run whatever its status.</summary>
+    public static RunFolder TrainNew(TrainInputs inputs, string experimentRuns, ILog log, CancellationToken cancel = default)
+    {
+        var spec = inputs.Spec;
+        set_num_threads(inputs.Threads);
+        manual_seed(SeedSource.TorchSeed(spec.Seed, "torch"));
+
+        if (Directory.Exists(experimentRuns) && Directory.GetDirectories(experimentRuns).Any(d => File.Exists(Path.Combine(d, RunManifest.FileName)) && RunManifest.Read(d).Ensemble is not null))
+            throw new MalariaLabException($"{experimentRuns} holds ensembles; give the experiment ('{spec.Name}') a name of its own");
+        var run = RunFolder.Create(experimentRuns, DateTimeOffset.UtcNow);
+        log.Info($"train: run folder {run.Path}");
+        AtomicFile.WriteAllText(run.File("spec.yaml"), spec.ToYaml());
+        AtomicFile.WriteAllText(run.File("split.csv"), SplitFile.ToCsv(inputs.Split));
+        var manifest = new RunManifest
+        {
+            RunId = run.Id,
+            Experiment = spec.Name,
+            Seed = spec.Seed,
+            SpecHash = spec.Hash,
+            DatasetSource = spec.Dataset.Source,
+            DatasetSha256 = spec.Dataset.Sha256,
+            DatasetFingerprint = inputs.DatasetFingerprint,
+            SplitHash = inputs.SplitHash,
+            PreparedKey = inputs.PreparedKey,
+            Threads = inputs.Threads,
+            MallocTuned = MallocTuning.Applied,
+            Environment = inputs.Environment,
+            TrainKey = inputs.StageKey,
+            Started = DateTimeOffset.UtcNow,
+        };
+        manifest.Write(run.Path);
+
+        try
+        {
+            using var data = new TrainingData(inputs.Prepared, inputs.Index, inputs.Split, spec.Preprocess.Scale);
+            if (data.Train.Length == 0 || data.Validation.Length == 0)
+                throw new MalariaLabException($"split: training needs both a train and a validation subset (got {data.Train.Length} and {data.Validation.Length})");
+            using var model = ModelRegistry.Create(spec.Model, spec.Preprocess.Size);
+            string summary = ModelSummary.Describe(model, spec.Preprocess.Size);
+            AtomicFile.WriteAllText(run.File("model.txt"), summary);
+            log.Info(summary);
+            log.Info($"train: {data.Train.Length} training, {data.Validation.Length} validation images; batch {spec.Train.BatchSize}, {inputs.Threads} threads");
+
+            var outcome = new Trainer(spec.Train, spec.Seed, log, spec.Augment, 255 * spec.Preprocess.Scale).Fit(model, data, run.Weights, run.File("tensorboard"),
+                history => AtomicFile.WriteAllText(run.File(RunFiles.HistoryCsv), HistoryFile.ToCsv(history)), cancel);
+            ExportWeights(model, run, spec, outcome);
+            var bestEpoch = outcome.History.FirstOrDefault(h => h.Epoch == outcome.BestEpoch);
+            manifest = manifest with
+            {
+                Status = outcome.Cancelled ? RunStatus.Incomplete : RunStatus.Complete,
+                Ended = DateTimeOffset.UtcNow,
+                EpochsRun = outcome.History.Count,
+                BestEpoch = outcome.BestEpoch,
+                BestValAccuracy = bestEpoch?.ValAccuracy,
+                ImagesPerSecond = outcome.History.Count == 0 ? null : outcome.History.Average(h => h.ImagesPerSecond),
+                StopReason = outcome.StopReason,
+                PeakRssBytes = ProcessMemory.PeakRssBytes(),
+                Files = run.HashFiles("weights"),
+            };
+            manifest.Write(run.Path);
+            log.Info($"train: {manifest.Status}, {outcome.History.Count} epochs, best epoch {outcome.BestEpoch} " +
+                     $"(val_accuracy {bestEpoch?.ValAccuracy:F4}), {manifest.ImagesPerSecond:F0} img/s, peak RSS {manifest.PeakRssBytes / (1024.0 * 1024):F0} MiB; {run.Path}");
+            return run;
+        }
+        catch (Exception e)
+        {
+            (manifest with { Status = RunStatus.Failed, StopReason = e.Message, Ended = DateTimeOffset.UtcNow }).Write(run.Path);
+            throw;
+        }
+    }
+
+    /// <summary>The lock of a complete run: its weights by hash, and the folder.</summary>
+    public static StageResult? ResultOf(RunFolder run)
+    {
+        var manifest = RunManifest.Read(run.Path);
+        if (manifest.Status != RunStatus.Complete) return null;
+        var outputs = manifest.Files.ToDictionary(f => f.Key, f => new LockedOutput(run.File(f.Key), f.Value, true));
+        return new StageResult(outputs, new Dictionary<string, string> { [Run] = run.Path });
+    }
+
+    /// <summary>weights/last.* and weights/best.* for use outside the pipeline: safetensors for PyTorch users (names
+    /// as in README) and ONNX (the registry entry's export, with the preprocessing inside the graph). Written into
+    /// the run folder before the manifest lists the weights, so the seal covers them.</summary>
+    static void ExportWeights(nn.Module<Tensor, Tensor> model, RunFolder run, ExperimentSpec spec, TrainingOutcome outcome)
+    {
+        if (outcome.History.Count == 0) return;
+        var p = spec.Preprocess;
+        // Everything interop/pytorch/predict.py needs besides the tensors, so the file stands alone.
+        var metadata = new Dictionary<string, string>
+        {
+            ["arch"] = spec.Model.Arch, ["input"] = $"N x 3 x {p.Size} x {p.Size}, RGB * {p.Scale}", ["output"] = "logit of Parasitized",
+            ["size"] = p.Size.ToString(CultureInfo.InvariantCulture), ["interpolation"] = p.Interpolation, ["scale"] = p.Scale.ToString("R", CultureInfo.InvariantCulture),
+            ["threshold"] = spec.Evaluate.Threshold.ToString("R", CultureInfo.InvariantCulture), ["class_names"] = string.Join(",", OnnxModelFile.ClassNames), ["run_id"] = run.Id,
+        };
+        SafetensorsExport.Save(model, run.File("weights/last.safetensors"), new Dictionary<string, string>(metadata) { ["epoch"] = outcome.History[^1].Epoch.ToString() });
+        WriteOnnx(model, run, spec, "last");
+        WeightsFile.Load(model, run.BestWeights);
+        SafetensorsExport.Save(model, run.File("weights/best.safetensors"), new Dictionary<string, string>(metadata) { ["epoch"] = outcome.BestEpoch.ToString() });
+        WriteOnnx(model, run, spec, "best");
+    }
+
+    static void WriteOnnx(nn.Module<Tensor, Tensor> model, RunFolder run, ExperimentSpec spec, string which)
+    {
+        var entry = ModelRegistry.Find(spec.Model.Arch);
+        var metadata = new OnnxMetadata(run.Id, spec.Hash, spec.Model.Arch, spec.Preprocess.Size, spec.Preprocess.Interpolation,
+            spec.Preprocess.Scale, spec.Evaluate.Threshold, $"weights/{which}.bin");
+        OnnxModelFile.Write(run.File($"weights/{which}.onnx"), metadata, (graph, input) => entry.ExportOnnx(model, graph, input));
+    }
+}

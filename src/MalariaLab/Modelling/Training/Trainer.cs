@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using MalariaLab.Modelling.Augmentation;
+using MalariaLab.Foundation.Common;
+using MalariaLab.Foundation.Runs;
+using MalariaLab.Foundation.Specs;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MalariaLab.Modelling.Training;
+
+public sealed record TrainingOutcome(List<EpochMetrics> History, int BestEpoch, double BestValue, string StopReason, bool Cancelled);
+
+/// <summary>The training loop, top to bottom: per epoch a seeded shuffle, Adam(W) steps on BCE-with-logits at the
+/// schedule's rate (on augmented batches when the spec asks), a validation pass, history + TensorBoard, best/last
+/// checkpoints, early stopping.</summary>
+public sealed class Trainer(TrainSpec spec, long seed, ILog log, AugmentSpec? augment = null, double pixelMax = 1)
+{
+    readonly Augmenter? _augmenter = augment is { Enabled: true } ? new Augmenter(augment, seed, pixelMax) : null;
+    LearningRateSchedule _schedule = new(spec.Schedule, spec.Lr, spec.Epochs, 1);
+    long _globalStep;
+
+    public TrainingOutcome Fit(nn.Module<Tensor, Tensor> model, TrainingData data, string weightsFolder, string tensorboardFolder,
+        Action<List<EpochMetrics>>? onEpoch = null, CancellationToken cancel = default)
+    {
+        Directory.CreateDirectory(weightsFolder);
+        using var optimizer = new FlatAdam(model.parameters(), spec.Lr, spec.Beta1, spec.Beta2, spec.Epsilon) { WeightDecay = spec.WeightDecay };
+        _schedule = new LearningRateSchedule(spec.Schedule, spec.Lr, spec.Epochs, (data.Train.Length + spec.BatchSize - 1) / spec.BatchSize);
+        var early = spec.EarlyStopping.Enabled
+            ? new EarlyStopping(spec.EarlyStopping.Patience, spec.EarlyStopping.MinDelta, spec.EarlyStopping.Maximize) : null;
+        var best = new BestTracker(spec.Checkpoint.Maximize);
+        var history = new List<EpochMetrics>();
+        // As Keras' TensorBoard callback: one run per side with the same tags, so the curves overlay in one chart.
+        var board = (Train: utils.tensorboard.SummaryWriter(Path.Combine(tensorboardFolder, "train")),
+                     Validation: utils.tensorboard.SummaryWriter(Path.Combine(tensorboardFolder, "validation")));
+        string stopReason = $"reached train.epochs = {spec.Epochs}";
+        bool cancelled = false;
+
+        for (int epoch = 1; epoch <= spec.Epochs; epoch++)
+        {
+            var clock = Stopwatch.StartNew();
+            long[] order = spec.Shuffle
+                ? SeedSource.Permutation(data.Train.Length, seed, $"shuffle/epoch{epoch}").Select(i => data.Train[i]).ToArray()
+                : data.Train;
+            var (loss, accuracy, seen) = TrainEpoch(model, optimizer, data, order, epoch, board.Train, cancel);
+            double trainSeconds = clock.Elapsed.TotalSeconds;
+            if (cancel.IsCancellationRequested && seen < order.Length)
+            {
+                cancelled = true;
+                stopReason = $"cancelled during epoch {epoch}";
+                break;
+            }
+            var (valLoss, valAccuracy, _) = Evaluator.Run(model, data, data.Validation);
+            var metrics = new EpochMetrics(epoch, loss, accuracy, valLoss, valAccuracy, optimizer.Lr, clock.Elapsed.TotalSeconds, seen / trainSeconds);
+            _schedule.EndOfEpoch(valLoss);
+            history.Add(metrics);
+            WriteBoard(board, model, metrics);
+
+            WeightsFile.Save(model, Path.Combine(weightsFolder, "last.bin"));
+            bool isBest = best.Update(epoch, metrics.Get(spec.Checkpoint.Monitor));
+            if (isBest) WeightsFile.Save(model, Path.Combine(weightsFolder, "best.bin"));
+            log.Info($"epoch {epoch}/{spec.Epochs}: loss {loss:F4} acc {accuracy:F4} val_loss {valLoss:F4} val_acc {valAccuracy:F4} " +
+                     $"{metrics.Seconds:F1}s {metrics.ImagesPerSecond:F0} img/s{(isBest ? $" (best {spec.Checkpoint.Monitor}, saved)" : "")}");
+            onEpoch?.Invoke(history);
+
+            if (early is not null && early.Update(epoch, metrics.Get(spec.EarlyStopping.Monitor)))
+            {
+                stopReason = $"early stopping: {spec.EarlyStopping.Monitor} did not improve for {spec.EarlyStopping.Patience} epochs (best at epoch {early.BestEpoch})";
+                break;
+            }
+            if (cancel.IsCancellationRequested)
+            {
+                cancelled = true;
+                stopReason = $"cancelled after epoch {epoch}";
+                break;
+            }
+        }
+        log.Info($"training stopped: {stopReason}");
+        return new TrainingOutcome(history, best.BestEpoch, best.Best, stopReason, cancelled);
+    }
+
+    (double Loss, double Accuracy, int Seen) TrainEpoch(nn.Module<Tensor, Tensor> model, FlatAdam optimizer, TrainingData data, long[] order, int epoch,
+        SummaryWriter board, CancellationToken cancel)
+    {
+        model.train();
+        double lossSum = 0;
+        long correct = 0;
+        int seen = 0;
+        var clock = Stopwatch.StartNew();
+        var lastDraw = TimeSpan.Zero;
+        for (int start = 0; start < order.Length; start += spec.BatchSize)
+        {
+            if (cancel.IsCancellationRequested) break;
+            var rows = order[start..Math.Min(order.Length, start + spec.BatchSize)];
+            optimizer.Lr = _schedule.At(epoch, start / spec.BatchSize);
+            if (spec.Schedule.Kind != "constant") board.add_scalar("learning_rate", (float)optimizer.Lr, (int)_globalStep); // every step
+            _globalStep++;
+            var (loss, hits) = Step(model, optimizer, data, rows, _augmenter, epoch, spec.LabelSmoothing);
+            lossSum += loss * rows.Length;
+            correct += hits;
+            seen += rows.Length;
+            if (log.IsTerminal && clock.Elapsed - lastDraw > TimeSpan.FromMilliseconds(200))
+            {
+                lastDraw = clock.Elapsed;
+                log.Status(ProgressLine(epoch, seen, order.Length, lossSum / seen, (double)correct / seen, seen / clock.Elapsed.TotalSeconds));
+            }
+        }
+        return (seen == 0 ? double.NaN : lossSum / seen, seen == 0 ? double.NaN : (double)correct / seen, seen);
+    }
+
+    /// <summary>One optimisation step on the given rows: mean loss and correct predictions. Everything native
+    /// made here is freed when the step ends (one dispose scope per step keeps memory flat).</summary>
+    public static (double Loss, long Correct) Step(nn.Module<Tensor, Tensor> model, FlatAdam optimizer, TrainingData data, long[] rows,
+        Augmenter? augmenter = null, int epoch = 0, double labelSmoothing = 0)
+    {
+        using var scope = NewDisposeScope();
+        var (x, y) = data.Batch(rows);
+        if (augmenter is not null) x = augmenter.Apply(x, rows, epoch);
+        var logits = model.forward(x).squeeze(1);
+        // Label smoothing pulls the targets towards 0.5; accuracy below still counts against the true labels.
+        var targets = labelSmoothing > 0 ? y * (1 - labelSmoothing) + labelSmoothing / 2 : y;
+        var loss = nn.functional.binary_cross_entropy_with_logits(logits, targets);
+        optimizer.ZeroGrad();
+        loss.backward();
+        optimizer.Step();
+        using var _ = no_grad();
+        return (loss.item<float>(), (logits.ge(0).to_type(ScalarType.Float32) == y).sum().item<long>());
+    }
+
+    string ProgressLine(int epoch, int seen, int total, double loss, double accuracy, double rate)
+    {
+        const int width = 30;
+        int filled = (int)((long)width * seen / Math.Max(total, 1));
+        return $"epoch {epoch}/{spec.Epochs} [{new string('#', filled)}{new string('.', width - filled)}] {seen}/{total} loss {loss:F4} acc {accuracy:F4} {rate:F0} img/s";
+    }
+
+    void WriteBoard((SummaryWriter Train, SummaryWriter Validation) board, nn.Module model, EpochMetrics m)
+    {
+        board.Train.add_scalar("epoch_loss", (float)m.Loss, m.Epoch);
+        board.Validation.add_scalar("epoch_loss", (float)m.ValLoss, m.Epoch);
+        board.Train.add_scalar("epoch_accuracy", (float)m.Accuracy, m.Epoch);
+        board.Validation.add_scalar("epoch_accuracy", (float)m.ValAccuracy, m.Epoch);
+        board.Train.add_scalar("epoch_learning_rate", (float)m.Lr, m.Epoch);
+        board.Train.add_scalar("images_per_second", (float)m.ImagesPerSecond, m.Epoch);
+        if (!spec.Histograms) return;
+        foreach (var (name, parameter) in model.named_parameters())
+            board.Train.add_histogram(name, parameter.detach(), m.Epoch);
+    }
+}

@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using MalariaLab.Foundation.Common;
+using MalariaLab.Scoring.Figures;
+using MalariaLab.Foundation.Metrics;
+using MalariaLab.Foundation.Runs;
+using MalariaLab.Foundation.Specs;
+
+namespace MalariaLab.Scoring.Reporting;
+
+/// <summary>The report of one later evaluation (evaluation.md/html in its folder) and the run's list of evaluations
+/// (evaluations/index.md/html, which the sealed report links to).</summary>
+public static class EvaluationReport
+{
+    public static void Write(string folder, EvaluationManifest evaluation, EvaluationMetrics metrics, ExperimentSpec spec)
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"# {spec.Name} — run {evaluation.RunId}, evaluation {evaluation.Label}").AppendLine();
+        text.AppendLine($"> {ReportWriter.Notice}").AppendLine();
+        text.AppendLine($"Scored **{evaluation.Source}** ({evaluation.Subset}, {metrics.Images} images) with `{metrics.Weights}` at threshold **{evaluation.Threshold.ToString(CultureInfo.InvariantCulture)}**, " +
+                        $"{evaluation.Created:yyyy-MM-dd HH:mm} UTC. The run's sealed files were verified before and after; this folder has its own `evaluation.json`.").AppendLine();
+        ReportWriter.MetricsTable(text, metrics);
+        text.AppendLine("```").Append(metrics.Report.ToText()).AppendLine("```").AppendLine();
+        foreach (var figure in FigureRegistry.All.Where(f => f.Section is Figure.Result && File.Exists(Path.Combine(folder, "plots", f.FileName))))
+            text.AppendLine($"{figure.Caption(spec)}:").AppendLine().AppendLine($"![{Path.GetFileNameWithoutExtension(figure.FileName)}](plots/{figure.FileName})").AppendLine();
+        AtomicFile.WriteAllText(Path.Combine(folder, "evaluation.md"), text.ToString());
+        AtomicFile.WriteAllText(Path.Combine(folder, "evaluation.html"), ReportWriter.Html(text.ToString(), folder));
+    }
+
+    /// <summary>Rewrites evaluations/index.md and index.html from every evaluation folder's evaluation.json.</summary>
+    public static void WriteIndex(RunFolder run)
+    {
+        string root = run.File(EvaluationManifest.Folder);
+        var rows = Directory.GetDirectories(root).Order(StringComparer.Ordinal)
+            .Select(d => (Folder: Path.GetFileName(d), Manifest: EvaluationManifest.TryRead(d), Metrics: RunFiles.ReadMetrics(Path.Combine(d, RunFiles.MetricsFile))))
+            .Where(r => r.Manifest is not null && r.Metrics is not null).ToList();
+        var text = new StringBuilder($"# Evaluations of run {run.Id}\n\n");
+        text.Append("| evaluation | scored | threshold | images | accuracy | roc_auc | sensitivity | specificity |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        foreach (var (folder, manifest, metrics) in rows)
+            text.Append($"| [{folder}]({folder}/evaluation.html) | {manifest!.Source} ({manifest.Subset}) | {manifest.Threshold.ToString(CultureInfo.InvariantCulture)} | {metrics!.Images} | " +
+                        $"{metrics.Accuracy:F4} | {metrics.RocAuc:F4} | {metrics.Sensitivity:F4} | {metrics.Specificity:F4} |\n");
+        AtomicFile.WriteAllText(Path.Combine(root, "index.md"), text.ToString());
+        AtomicFile.WriteAllText(Path.Combine(root, "index.html"), ReportWriter.Html(text.ToString(), root));
+    }
+}

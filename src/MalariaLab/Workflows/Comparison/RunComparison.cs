@@ -1,0 +1,146 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using MalariaLab.Foundation.Common;
+using MalariaLab.Foundation.Metrics;
+using MalariaLab.Foundation.Runs;
+using MalariaLab.Foundation.Specs;
+using ScottPlot;
+
+namespace MalariaLab.Workflows.Comparison;
+
+/// <summary>A run as Compare sees it: its manifest, resolved spec values and metrics.</summary>
+public sealed record ComparedRun(RunFolder Run, RunManifest Manifest, Dictionary<string, string> Spec, EvaluationMetrics? Metrics, List<EpochMetrics> History)
+{
+    public static ComparedRun Load(RunFolder run)
+    {
+        var manifest = RunManifest.Read(run.Path);
+        // An ensemble has no spec of its own: its members stand in for it.
+        var spec = manifest.Ensemble is { } ensemble
+            ? new Dictionary<string, string> { ["ensemble.members"] = string.Join(" ", ensemble.Members.Select(m => m.Run)) }
+            : SpecLoader.LoadFile(run.File("spec.yaml")).Values.InSchemaOrder.ToDictionary(p => p.Key, p => SpecWriter.Format(p.Value));
+        var metrics = RunFiles.ReadMetrics(run);
+        var history = RunFiles.ReadHistory(run);
+        return new ComparedRun(run, manifest, spec, metrics, history);
+    }
+
+    public string Name => $"{Manifest.Experiment}/{Run.Id}";
+    public double? Seconds => Manifest.Ended is { } end ? (end - Manifest.Started).TotalSeconds : null;
+}
+
+/// <summary>Compare: spec keys that differ, metrics side by side with deltas against the first run, data and
+/// split fingerprints, time and images/s; written as markdown, CSV and one overlay plot of validation curves.</summary>
+public static class RunComparison
+{
+    static (string Name, Func<ComparedRun, double?> Get)[] Headline =>
+        [.. MetricRegistry.All.Select(h => (h.Name, (Func<ComparedRun, double?>)(r => r.Metrics?.Metrics.TryGetValue(h.Name, out double v) == true ? v : null)))];
+
+    static (string Name, Func<ComparedRun, double?> Get)[] Metrics =>
+    [
+        .. Headline,
+        ("best_val_accuracy", r => r.Manifest.BestValAccuracy), ("epochs", r => r.Manifest.EpochsRun),
+        ("images_per_second", r => r.Manifest.ImagesPerSecond), ("seconds", r => r.Seconds),
+    ];
+
+    /// <summary>Each reference (see <see cref="RunReference"/>) → its runs, in the order given.</summary>
+    public static List<ComparedRun> Resolve(IEnumerable<string> references, string runsRoot, string currentExperiment)
+    {
+        var runs = references.SelectMany(r => RunReference.Resolve(r, runsRoot, currentExperiment)).Select(ComparedRun.Load).ToList();
+        if (runs.Count == 0) throw new MalariaLabException("--runs: no published runs found to compare");
+        return runs;
+    }
+
+    /// <summary>Spec keys whose values are not all equal, with each run's value.</summary>
+    public static List<(string Key, string[] Values)> SpecDifferences(IReadOnlyList<ComparedRun> runs) =>
+        runs[0].Spec.Keys
+            .Select(k => (k, runs.Select(r => r.Spec.GetValueOrDefault(k, "(missing)")).ToArray()))
+            .Where(d => d.Item2.Distinct().Count() > 1).ToList();
+
+    public static bool SameData(IReadOnlyList<ComparedRun> runs) =>
+        runs.Select(r => r.Manifest.DatasetFingerprint).Distinct().Count() == 1 && runs.Select(r => r.Manifest.SplitHash).Distinct().Count() == 1;
+
+    public static string Markdown(IReadOnlyList<ComparedRun> runs)
+    {
+        var text = new StringBuilder("# Run comparison\n\n## Spec differences\n\n");
+        var differences = SpecDifferences(runs);
+        if (differences.Count == 0) text.Append("None: every run has the same resolved spec.\n");
+        else
+        {
+            text.Append("| key | " + string.Join(" | ", runs.Select(r => r.Name)) + " |\n| --- |" + string.Concat(runs.Select(_ => " --- |")) + "\n");
+            foreach (var (key, values) in differences) text.Append($"| `{key}` | " + string.Join(" | ", values) + " |\n");
+        }
+        text.Append("\n## Metrics (Δ against the first run)\n\n| metric | " + string.Join(" | ", runs.Select(r => r.Name)) + " |\n| --- |" + string.Concat(runs.Select(_ => " --- |")) + "\n");
+        foreach (var (name, get) in Metrics)
+        {
+            double? first = get(runs[0]);
+            text.Append($"| {name} | " + string.Join(" | ", runs.Select((r, i) =>
+            {
+                double? v = get(r);
+                if (v is null) return "–";
+                string value = Format(v.Value);
+                return i == 0 || first is null ? value : $"{value} ({(v.Value - first.Value >= 0 ? "+" : "")}{Format(v.Value - first.Value)})";
+            })) + " |\n");
+        }
+        text.Append("\n## Data and split\n\n| run | dataset fingerprint | split hash | threads | git |\n| --- | --- | --- | --- | --- |\n");
+        foreach (var r in runs)
+            text.Append($"| {r.Name} | `{r.Manifest.DatasetFingerprint[..16]}` | `{r.Manifest.SplitHash[..16]}` | {r.Manifest.Threads} | {r.Manifest.Environment.GitCommit[..Math.Min(10, r.Manifest.Environment.GitCommit.Length)]} |\n");
+        text.Append(SameData(runs) ? "\nSame data and split: yes.\n" : "\nSame data and split: **no**.\n");
+        return text.ToString();
+    }
+
+    public static string CsvTable(IReadOnlyList<ComparedRun> runs) => Csv.Write(
+        ["run", "dataset_fingerprint", "split_hash", .. Metrics.Select(m => m.Name)],
+        runs.Select(r => (IReadOnlyList<string>)[r.Name, r.Manifest.DatasetFingerprint, r.Manifest.SplitHash,
+            .. Metrics.Select(m => m.Get(r) is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : "")]));
+
+    public static void OverlayPlot(IReadOnlyList<ComparedRun> runs, string path)
+    {
+        var plot = new Plot();
+        // The legend names what differs between the runs (seed=7, train.lr=0.001), not run ids.
+        var differing = SpecDifferences(runs).Select(d => d.Key).ToList();
+        string Legend(ComparedRun r) => differing.Count == 0 ? r.Run.Id : string.Join(", ", differing.Select(k => $"{k}={r.Spec.GetValueOrDefault(k, "–")}"));
+        foreach (var r in runs.Where(r => r.History.Count > 0))
+            plot.Add.Scatter(r.History.Select(h => (double)h.Epoch).ToArray(), r.History.Select(h => h.ValAccuracy).ToArray()).LegendText = Legend(r);
+        plot.YLabel("validation accuracy");
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        plot.Title("Validation accuracy");
+        plot.XLabel("epoch");
+        plot.ShowLegend();
+        plot.SavePng(path, 900, 550);
+    }
+
+    /// <summary>Whole numbers (epochs) plain, large ones (images/s, seconds) to 1 decimal, ratios to 4.</summary>
+    static string Format(double v) => v == Math.Floor(v) && Math.Abs(v) < 1e9 ? v.ToString("F0", CultureInfo.InvariantCulture)
+        : Math.Abs(v) >= 10 ? v.ToString("F1", CultureInfo.InvariantCulture) : v.ToString("F4", CultureInfo.InvariantCulture);
+
+    /// <summary>Writes comparison.md, comparison.csv and val_accuracy.png into <paramref name="folder"/>.</summary>
+    public static string Write(IReadOnlyList<ComparedRun> runs, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        string markdown = Markdown(runs);
+        AtomicFile.WriteAllText(Path.Combine(folder, "comparison.md"), markdown);
+        AtomicFile.WriteAllText(Path.Combine(folder, "comparison.csv"), CsvTable(runs));
+        OverlayPlot(runs, Path.Combine(folder, "val_accuracy.png"));
+        return markdown;
+    }
+
+    /// <summary>Mean ± std (n − 1) of the metrics over runs grouped by every spec key except the seed.</summary>
+    public static string SeedSummary(IReadOnlyList<ComparedRun> runs)
+    {
+        var text = new StringBuilder("| setting | runs | " + string.Join(" | ", Headline.Select(m => m.Name)) + " |\n| --- | --- |" + string.Concat(Headline.Select(_ => " --- |")) + "\n");
+        var varying = SpecDifferences(runs).Select(d => d.Key).Where(k => k != "seed").ToList();
+        foreach (var group in runs.GroupBy(r => string.Join(", ", varying.Select(k => $"{k}={r.Spec.GetValueOrDefault(k, "–")}"))))
+        {
+            text.Append($"| {(group.Key.Length == 0 ? "(all)" : group.Key)} | {group.Count()} | ");
+            text.Append(string.Join(" | ", Headline.Select(m =>
+            {
+                var values = group.Select(m.Get).OfType<double>().ToList();
+                if (values.Count == 0) return "–";
+                var s = MeanStd.Of(values);
+                return $"{s.Mean:F4} ± {s.Std:F4}";
+            })));
+            text.Append(" |\n");
+        }
+        return text.ToString();
+    }
+}

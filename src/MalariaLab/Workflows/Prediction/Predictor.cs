@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.IO.Compression;
+using MalariaLab.Foundation.Common;
+using MalariaLab.Workflows.Ensembles;
+using MalariaLab.Modelling.Export;
+using MalariaLab.Data.Indexing;
+using MalariaLab.Modelling.Models;
+using MalariaLab.Foundation.Runs;
+using MalariaLab.Foundation.Specs;
+using MalariaLab.Modelling.Training;
+using static TorchSharp.torch;
+
+namespace MalariaLab.Workflows.Prediction;
+
+public sealed record PredictedImage(string Path, double? ProbabilityParasitized, string? Label, string? Error);
+
+/// <summary>Predict: classifies new images with a published run (its own preprocessing and weights) or a published
+/// ensemble (its members' mean probability). The run and every member are verified against their sealed manifests
+/// first; unreadable images get an error row, never a crash.</summary>
+public static class Predictor
+{
+    static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff"];
+
+    public static readonly string[] Engines = ["torch", "onnx"];
+
+    /// <summary>Classifies <paramref name="input"/> with the run's TorchSharp weights (engine torch) or its ONNX file
+    /// through ONNX Runtime (engine onnx, on <paramref name="onnxProvider"/>); both give the same CSV.</summary>
+    public static List<PredictedImage> Predict(RunFolder run, string input, ILog log, string engine = "torch", string onnxProvider = "cpu")
+    {
+        var manifest = RunManifest.Read(run.Path);
+        RunSeal.Verify(run, manifest);
+        // A run is one model; an ensemble is its members (each verified), averaged. Members share one preprocessing.
+        var models = manifest.Ensemble is null
+            ? [(Folder: run, Spec: SpecLoader.LoadFile(run.File("spec.yaml")), manifest.Threads)]
+            : EnsembleMembers.Load(run, manifest).Select(m => (m.Folder, m.Spec, m.Manifest.Threads)).ToList();
+        var spec = models[0].Spec;
+        double threshold = manifest.Ensemble?.Threshold ?? spec.Evaluate.Threshold;
+        var classifiers = new List<(IClassifier Classifier, string Tta)>();
+        try
+        {
+            foreach (var (folder, memberSpec, threads) in models)
+            {
+                string which = memberSpec.Train.RestoreBest ? "best" : "last";
+                classifiers.Add((engine switch
+                {
+                    "torch" => TorchClassifier(folder.File($"weights/{which}.bin"), memberSpec, threads),
+                    "onnx" => OnnxClassifier(folder.File($"weights/{which}.onnx"), memberSpec, onnxProvider, threads),
+                    _ => throw new MalariaLabException($"--engine={engine}: expected one of {string.Join(", ", Engines)}"),
+                }, memberSpec.Evaluate.Tta));
+                log.Info($"predict: engine {engine}{(engine == "onnx" ? $" ({onnxProvider})" : "")}, {(models.Count > 1 ? Path.GetFileName(Path.GetDirectoryName(folder.Path)) + "/" + folder.Id + " " : "")}weights/{which}.{(engine == "onnx" ? "onnx" : "bin")}");
+            }
+            if (models.Count > 1) log.Info($"predict: ensemble of {models.Count} members ({EnsembleInfo.Combine}), threshold {threshold}");
+            return Classify(input, classifiers, spec, threshold, log);
+        }
+        finally
+        {
+            foreach (var (classifier, _) in classifiers) classifier.Dispose();
+        }
+    }
+
+    static List<PredictedImage> Classify(string input, IReadOnlyList<(IClassifier Classifier, string Tta)> classifiers, ExperimentSpec spec, double threshold, ILog log)
+    {
+        var results = new List<PredictedImage>();
+        var batch = new List<(string Path, byte[] Pixels)>();
+        void Flush()
+        {
+            if (batch.Count == 0) return;
+            byte[] pixels = batch.SelectMany(b => b.Pixels).ToArray();
+            var p = Workflows.Ensembles.EnsembleScorer.Mean([.. classifiers.Select(c => TestTimeAugmented(c.Classifier, pixels, batch.Count, spec.Preprocess.Size, c.Tta).Select(v => (double)v).ToArray())]);
+            for (int i = 0; i < batch.Count; i++)
+                results.Add(new PredictedImage(batch[i].Path, p[i], p[i] >= threshold ? Labels.Parasitized : Labels.Uninfected, null));
+            batch.Clear();
+        }
+        foreach (var (path, read) in Inputs(input))
+        {
+            try
+            {
+                batch.Add((path, Data.Prepare.Preprocessor.Prepare(read(), path, spec.Preprocess)));
+            }
+            catch (Exception e) when (e is MalariaLabException or IOException or InvalidDataException)
+            {
+                results.Add(new PredictedImage(path, null, null, e.Message));
+            }
+            if (batch.Count == Evaluator.BatchSize) Flush();
+        }
+        Flush();
+        int failed = results.Count(r => r.Error is not null);
+        log.Info($"predict: {Plural.Of(results.Count, "image")}, {results.Count(r => r.Label == Labels.Parasitized)} Parasitized, {failed} unreadable");
+        return results.OrderBy(r => r.Path, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>A batch of uint8 NHWC images → P(Parasitized) each.</summary>
+    interface IClassifier : IDisposable
+    {
+        float[] Probabilities(byte[] nhwc, int count);
+    }
+
+    sealed class Torch(nn.Module<Tensor, Tensor> model, int size, double scale, int threads) : IClassifier
+    {
+        public float[] Probabilities(byte[] nhwc, int count)
+        {
+            set_num_threads(threads); // each ensemble member at its own run's thread count, as Evaluate scored it
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            var x = TrainingData.ToModelInput(tensor(nhwc, [count, size, size, 3], ScalarType.Byte), scale);
+            return sigmoid(model.forward(x).squeeze(1)).data<float>().ToArray();
+        }
+
+        public void Dispose() => model.Dispose();
+    }
+
+    sealed class Onnx(OnnxRunner runner) : IClassifier
+    {
+        public float[] Probabilities(byte[] nhwc, int count) => runner.Probabilities(nhwc, count);
+        public void Dispose() => runner.Dispose();
+    }
+
+    static IClassifier TorchClassifier(string weights, ExperimentSpec spec, int threads)
+    {
+        set_num_threads(threads);
+        var model = ModelRegistry.Create(spec.Model, spec.Preprocess.Size);
+        WeightsFile.Load(model, weights);
+        model.eval();
+        return new Torch(model, spec.Preprocess.Size, spec.Preprocess.Scale, threads);
+    }
+
+    static IClassifier OnnxClassifier(string path, ExperimentSpec spec, string provider, int threads)
+    {
+        if (!File.Exists(path)) throw new MalariaLabException($"{path}: no ONNX file (runs published before ONNX export have none; retrain, or use --engine=torch)");
+        var runner = new OnnxRunner(path, provider, threads);
+        if (runner.Size != spec.Preprocess.Size)
+        {
+            runner.Dispose();
+            throw new MalariaLabException($"{path}: input is {runner.Size}x{runner.Size}, but the run's preprocess.size is {spec.Preprocess.Size}");
+        }
+        return new Onnx(runner);
+    }
+
+    /// <summary>P(Parasitized) averaged over evaluate.tta's views (the same symmetries as Evaluate's, applied to the uint8
+    /// pixels so both engines see the same images).</summary>
+    static float[] TestTimeAugmented(IClassifier classifier, byte[] nhwc, int count, int size, string tta)
+    {
+        if (tta == "none") return classifier.Probabilities(nhwc, count);
+        int views = tta == "flips" ? 4 : 8;
+        var sum = new double[count];
+        for (int k = 0; k < views; k++)
+        {
+            var p = classifier.Probabilities(PixelViews.View(nhwc, count, size, tta, k), count);
+            for (int i = 0; i < count; i++) sum[i] += p[i];
+        }
+        return [.. sum.Select(v => (float)(v / views))];
+    }
+
+    /// <summary>Columns exactly path,probability_parasitized,label; an error column is added only when an input failed.</summary>
+    public static string ToCsv(IReadOnlyList<PredictedImage> results)
+    {
+        bool anyError = results.Any(r => r.Error is not null);
+        string[] header = anyError ? ["path", "probability_parasitized", "label", "error"] : ["path", "probability_parasitized", "label"];
+        return Csv.Write(header, results.Select(r =>
+        {
+            string p = r.ProbabilityParasitized?.ToString("R", CultureInfo.InvariantCulture) ?? "";
+            return (IReadOnlyList<string>)(anyError ? [r.Path, p, r.Label ?? "", r.Error ?? ""] : [r.Path, p, r.Label!]);
+        }));
+    }
+
+    /// <summary>An image file, a folder (recursively) or a zip; each item's bytes are read lazily.</summary>
+    static IEnumerable<(string Path, Func<byte[]> Read)> Inputs(string input)
+    {
+        if (Directory.Exists(input))
+        {
+            foreach (var file in Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                if (ImageExtensions.Contains(Path.GetExtension(file).ToLowerInvariant()))
+                    yield return (file, () => File.ReadAllBytes(file));
+            yield break;
+        }
+        if (!File.Exists(input)) throw new MalariaLabException($"--input={input}: no such file or folder");
+        if (!input.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
+        {
+            yield return (input, () => File.ReadAllBytes(input));
+            yield break;
+        }
+        ZipArchive zip;
+        try { zip = ZipFile.OpenRead(input); }
+        catch (InvalidDataException e) { throw new MalariaLabException($"{input}: not a readable zip ({e.Message})", e); }
+        using (zip)
+        {
+            IReadOnlyList<ZipArchiveEntry> entries;
+            try { entries = zip.Entries; } // reads the central directory
+            catch (InvalidDataException e) { throw new MalariaLabException($"{input}: not a readable zip ({e.Message})", e); }
+            foreach (var entry in entries.Where(e => ImageExtensions.Contains(Path.GetExtension(e.FullName).ToLowerInvariant())).OrderBy(e => e.FullName, StringComparer.Ordinal))
+            {
+                if (entry.Length > 64 << 20) { yield return ($"{input}!{entry.FullName}", () => throw new MalariaLabException($"{entry.FullName}: {entry.Length} bytes, larger than 64 MiB")); continue; }
+                // Read inside the item's own error handling: a corrupt entry is one error row, not a crash.
+                yield return ($"{input}!{entry.FullName}", () =>
+                {
+                    try
+                    {
+                        var buffer = new MemoryStream();
+                        using (var stream = entry.Open()) stream.CopyTo(buffer);
+                        byte[] bytes = buffer.ToArray();
+                        if (Crc32.Of(bytes) != entry.Crc32) throw new InvalidDataException("CRC-32 mismatch"); // the zip library does not check
+                        return bytes;
+                    }
+                    catch (InvalidDataException e) { throw new MalariaLabException($"{entry.FullName}: corrupt zip entry ({e.Message})", e); }
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using MalariaLab.Scoring.Reporting;
+using MalariaLab.Data.Splitting;
+using MalariaLab.Tests.Support;
+
+namespace MalariaLab.Tests.Scoring.Reporting;
+
+/// <summary>report.html is one file that can be mailed: every image embedded, tables with header cells, text that wraps.</summary>
+[Collection(LibTorchCollection.Name)]
+public class ReportHtmlTests(TinyRun tiny) : IClassFixture<TinyRun>
+{
+    [Fact]
+    public void The_report_embeds_every_image_and_uses_header_cells()
+    {
+        string html = File.ReadAllText(tiny.Run.File("report.html"));
+        Assert.DoesNotContain("src=\"plots/", html);
+        int images = html.Split("<img ").Length - 1;
+        Assert.True(images >= 6, $"{images} images");
+        Assert.Equal(images, html.Split("src=\"data:image/png;base64,").Length - 1);
+        Assert.Contains("<thead><tr><th scope=\"col\">", html);
+        Assert.Contains("overflow-wrap:anywhere", html);
+        Assert.Contains("Per patient", html);
+        // Copied alone, it still shows its pictures.
+        using var alone = new TempFolder();
+        File.Copy(tiny.Run.File("report.html"), alone.File("report.html"));
+        Assert.Equal(html, File.ReadAllText(alone.File("report.html")));
+    }
+
+    [Fact]
+    public void Shared_patients_between_training_and_scoring_are_a_visible_warning()
+    {
+        Assert.Contains("class=\"warning\"", File.ReadAllText(tiny.Run.File("report.html"))); // stratified: patients in both
+        var byPatient = new List<SplitRow> { new("a", "Parasitized", "P1", Subsets.Train), new("b", "Uninfected", "P2", Subsets.Validation) };
+        Assert.Null(PatientOverlap.Of(byPatient));
+        var shared = byPatient.Append(new SplitRow("c", "Uninfected", "P1", Subsets.Validation)).ToList();
+        Assert.StartsWith("1 of 2 validation patients also have cells in the training set", PatientOverlap.Of(shared));
+    }
+
+    [Fact]
+    public void Links_are_relative_or_http_never_javascript()
+    {
+        string html = HtmlPage.From("[ok](evaluations/index.html) [web](https://example.org) [evil](javascript:alert(1))", "/nonexistent");
+        Assert.Contains("<a href=\"evaluations/index.html\">ok</a>", html);
+        Assert.Contains("<a href=\"https://example.org\">web</a>", html);
+        Assert.DoesNotContain("href=\"javascript", html);
+    }
+}
