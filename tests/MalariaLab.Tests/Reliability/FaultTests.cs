@@ -112,13 +112,13 @@ public class FaultTests
         Assert.Single(Directory.GetDirectories(temp.File("data")));
     }
 
-    [Fact]
+    [LinuxRootFact]
     public void Full_disk_gives_a_clear_error_and_leaves_no_partial_files()
     {
         using var temp = new TempFolder();
         string disk = temp.File("disk");
         Directory.CreateDirectory(disk);
-        if (!OperatingSystem.IsLinux() || !TryMountTmpfs(disk, "4m")) return; // needs root; the behaviour is still covered by AtomicFile tests
+        Assert.True(TryMountTmpfs(disk, "4m"), "mount -t tmpfs failed as root");
         try
         {
             var (exit, output) = CliProcess.Run(TestPaths.RepoRoot, "download", $"--dataset-source={TestPaths.SampleZip}", $"--artifacts={disk}");

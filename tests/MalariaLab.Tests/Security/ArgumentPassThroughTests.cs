@@ -22,10 +22,9 @@ public class ArgumentPassThroughTests
     static string ValueOf(string yaml, string key) =>
         JsonSerializer.Deserialize<string>(yaml.Split('\n').Single(l => l.TrimStart().StartsWith(key + ": ", StringComparison.Ordinal)).Split(": ", 2)[1])!;
 
-    [Fact]
+    [UnixFact]
     public void Hostile_argument_text_reaches_the_cli_as_one_argument()
     {
-        if (OperatingSystem.IsWindows()) return;
         string quotes = "a\\\" --dataset-source=other.zip \\\\\" '--set=name=evil'";
         string shell = "$(touch /tmp/malarialab-pwned) `id` ; rm -rf / && echo | cat";
         string lines = "first\nsecond --artifacts=/tmp/x\r\nthird";
@@ -42,29 +41,26 @@ public class ArgumentPassThroughTests
         Assert.False(File.Exists("/tmp/malarialab-pwned"));
     }
 
-    [Fact]
+    [UnixFact]
     public void The_injection_from_the_red_team_report_stays_in_the_description()
     {
-        if (OperatingSystem.IsWindows()) return;
         var (exit, stdout, stderr) = BuildSh("--target=Spec", "--exclusive", "--experiment=experiments/ci-smoke.yaml", "--set=description=a\\\" --dataset-source=other.zip");
         Assert.True(exit == 0, stderr + stdout);
         Assert.Equal("a\\\" --dataset-source=other.zip", ValueOf(stdout, "description"));
         Assert.Equal("../shared/data/nih-cell-images-sample.zip", ValueOf(stdout, "source"));
     }
 
-    [Fact]
+    [UnixFact]
     public void Usage_errors_keep_their_exit_code_through_build_sh()
     {
-        if (OperatingSystem.IsWindows()) return;
         var (exit, _, stderr) = BuildSh("--target=Spec", "--exclusive", "--no-such-option=1");
         Assert.Equal(2, exit);
         Assert.Contains("Unrecognized command or argument '--no-such-option=1'", stderr);
     }
 
-    [Fact]
+    [UnixFact]
     public void An_unknown_target_lists_every_target_and_exits_2()
     {
-        if (OperatingSystem.IsWindows()) return;
         var (exit, stdout, stderr) = BuildSh("--target=Trian");
         Assert.Equal(2, exit);
         Assert.Contains("error: unknown target 'Trian'.", stderr);

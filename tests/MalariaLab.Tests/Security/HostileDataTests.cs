@@ -25,10 +25,9 @@ public class HostileDataTests
         return new Orchestrator(MalariaLab.Foundation.Specs.SpecLoader.Parse("name: t\nseed: 1\nsplit: {strategy: stratified}\n", "t.yaml", options.Sets), options, log);
     }
 
-    [Fact]
+    [UnixFact]
     public void Links_leaving_the_source_are_refused_and_folder_links_are_not_walked()
     {
-        if (OperatingSystem.IsWindows()) return; // symbolic links need privileges there
         using var temp = new TempFolder();
         SyntheticData.WriteFolder(temp.File("data"), [("P1", 3, 3), ("P2", 3, 3)]);
         File.WriteAllBytes(temp.File("outside.png"), SyntheticData.Png(12, 10));
@@ -200,10 +199,9 @@ public class HostileDataTests
         Assert.DoesNotContain(".tmp", output);
     }
 
-    [Fact]
+    [UnixFact]
     public void A_class_folder_that_links_outside_the_source_is_refused()
     {
-        if (OperatingSystem.IsWindows()) return;
         using var temp = new TempFolder();
         SyntheticData.WriteFolder(temp.File("elsewhere"), [("P1", 3, 3)]);
         SyntheticData.WriteFolder(temp.File("data"), [("P2", 0, 3)]);

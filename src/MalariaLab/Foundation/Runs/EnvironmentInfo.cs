@@ -9,6 +9,13 @@ public sealed record EnvironmentInfo(
     string GitCommit, bool GitDirty, string MalariaLabVersion, string TorchSharpVersion, string LibTorchVersion,
     string DotNetVersion, string Os, string CpuModel, int LogicalCores)
 {
+    /// <summary>The code that ran (<see cref="CodeIdentity"/>); what Train's cache key and Reproduce compare.</summary>
+    public string Code { get; init; } = "unknown";
+
+    /// <summary>The instruction set oneDNN may use: the CPU's widest vector extension, capped by ONEDNN_MAX_CPU_ISA.
+    /// Bitwise equality holds at a fixed ISA and thread count, never across ISAs.</summary>
+    public string Isa { get; init; } = "unknown";
+
     public static EnvironmentInfo Capture() => new(
         Git("rev-parse HEAD") ?? "unknown",
         (Git("status --porcelain --untracked-files=no") ?? "").Length > 0,
@@ -18,21 +25,26 @@ public sealed record EnvironmentInfo(
         RuntimeInformation.FrameworkDescription,
         RuntimeInformation.OSDescription + " " + RuntimeInformation.OSArchitecture,
         ReadCpuModel(),
-        Environment.ProcessorCount);
+        Environment.ProcessorCount) { Code = CodeIdentity.Value, Isa = ReadIsa() };
 
-    /// <summary>The code a stage ran: the commit, plus a hash of the uncommitted diff when the tree is dirty (so two
-    /// runs of the same edited tree match, and any edit is a change).</summary>
-    public static string CodeVersion()
+    static string ReadIsa()
     {
-        string? commit = Git("rev-parse HEAD");
-        if (commit is null) return Unknown;
-        // New files the build compiles are not in `git diff`: their names count too.
-        string diff = (Git("diff HEAD") ?? "") + (Git("ls-files --others --exclude-standard") ?? "");
-        return diff.Length == 0 ? commit : $"{commit}+dirty.{Foundation.Common.Hashing.Sha256Hex(diff)[..12]}";
+        string cpu = "unknown";
+        try
+        {
+            if (File.Exists("/proc/cpuinfo"))
+            {
+                var flags = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("flags", StringComparison.Ordinal))?.Split(':', 2)[1]
+                    .Split(' ', StringSplitOptions.RemoveEmptyEntries).ToHashSet() ?? [];
+                cpu = flags.Contains("avx512_bf16") ? "avx512_core_bf16" : flags.Contains("avx512f") ? "avx512_core"
+                    : flags.Contains("avx2") ? "avx2" : flags.Contains("avx") ? "avx" : "sse41";
+            }
+            else cpu = RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+        }
+        catch (IOException) { }
+        string? cap = Environment.GetEnvironmentVariable("ONEDNN_MAX_CPU_ISA") ?? Environment.GetEnvironmentVariable("DNNL_MAX_CPU_ISA");
+        return string.IsNullOrEmpty(cap) ? cpu : $"{cpu}, ONEDNN_MAX_CPU_ISA={cap}";
     }
-
-    /// <summary>The code version outside a git checkout: Train never reuses a run on it.</summary>
-    public const string Unknown = "unknown";
 
     static string ReadCpuModel()
     {
@@ -45,12 +57,14 @@ public sealed record EnvironmentInfo(
         return RuntimeInformation.ProcessArchitecture.ToString();
     }
 
-    /// <summary>Runs git in the current directory; null when git or the repository is missing.</summary>
+    /// <summary>Runs git in the folder of the built library (the checkout that built it, never the caller's directory);
+    /// null when git or the repository is missing. Informational only: the code identity is <see cref="CodeIdentity"/>.</summary>
     static string? Git(string arguments)
     {
         try
         {
-            using var process = Process.Start(new ProcessStartInfo("git", arguments) { RedirectStandardOutput = true, RedirectStandardError = true });
+            string folder = Path.GetDirectoryName(typeof(EnvironmentInfo).Assembly.Location) ?? ".";
+            using var process = Process.Start(new ProcessStartInfo("git", $"-C \"{folder}\" {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true });
             if (process is null) return null;
             string output = process.StandardOutput.ReadToEnd().Trim();
             process.WaitForExit();

@@ -6,14 +6,24 @@ namespace MalariaLab.Foundation.Specs;
 public static class SpecChoices
 {
     static readonly Dictionary<string, List<(string Name, string Description)>> Choices = [];
+    static readonly Dictionary<(string Key, string Choice), IReadOnlyList<string>> Uses = [];
 
-    public static void Add(string keyPath, string name, string description)
+    /// <summary>Registers a choice; <paramref name="uses"/>, when given, are the keys of the same section the choice
+    /// reads (model.arch = wide-gap-cnn reads model.dense_dropout only): setting another one is a spec error.</summary>
+    public static void Add(string keyPath, string name, string description, IReadOnlyList<string>? uses = null)
     {
         lock (Choices)
         {
             if (!Choices.TryGetValue(keyPath, out var list)) Choices[keyPath] = list = [];
             if (list.All(c => c.Name != name)) list.Add((name, description));
+            if (uses is not null) Uses[(keyPath, name)] = uses;
         }
+    }
+
+    /// <summary>The keys a registered choice reads, or null when it did not say.</summary>
+    public static IReadOnlyList<string>? KeysUsedBy(string keyPath, string choice)
+    {
+        lock (Choices) return Uses.TryGetValue((keyPath, choice), out var keys) ? keys : null;
     }
 
     public static IReadOnlyList<(string Name, string Description)> Of(string keyPath)

@@ -27,7 +27,25 @@ public static partial class SpecValidator
             values.Set(key.Path, Convert(key, node));
         }
         CheckTogether(values, path => found.TryGetValue(path, out var node) ? node.Location : root.Location);
+        CheckUsedByChoice(values, found);
         return values;
+    }
+
+    /// <summary>A key set in the spec to other than its default that the chosen registry entry does not read
+    /// (model.conv_dropout with wide-gap-cnn) is refused: it would change the cache keys and nothing else. (A resolved
+    /// spec.yaml lists every key with its default, so the default itself is let through.)</summary>
+    static void CheckUsedByChoice(SortedValues values, Dictionary<string, SpecNode> found)
+    {
+        foreach (var key in SpecSchema.Keys.Where(k => k.FromRegistry))
+        {
+            string section = key.Path[..(key.Path.LastIndexOf('.') + 1)];
+            if (values[key.Path] is not string choice || SpecChoices.KeysUsedBy(key.Path, choice) is not { } uses) continue;
+            foreach (var (path, node) in found.OrderBy(f => f.Key, StringComparer.Ordinal))
+                if (path.StartsWith(section, StringComparison.Ordinal) && path != key.Path && !uses.Contains(path)
+                    && !Equals(values[path], SpecSchema.Keys.First(k => k.Path == path).Default))
+                    throw new SpecException(node.Location, path,
+                        $"{key.Path} '{choice}' does not use this key (it reads {(uses.Count == 0 ? "no other key" : string.Join(", ", uses))}); remove it");
+        }
     }
 
     /// <summary>Rules between keys, checked when the spec is read rather than after the data stages ran.</summary>

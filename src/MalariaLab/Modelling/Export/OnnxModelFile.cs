@@ -5,7 +5,9 @@ using Onnx;
 namespace MalariaLab.Modelling.Export;
 
 /// <summary>What a deployed model needs besides its weights, stored in the ONNX file's metadata_props.</summary>
-public sealed record OnnxMetadata(string RunId, string SpecHash, string Arch, int Size, string Interpolation, double Scale, double Threshold, string Weights);
+/// <summary>What an exported model file says about itself: the identities that are equal across reproductions (spec hash,
+/// dataset fingerprint, split hash, code), never a run id, time or path, so identical training gives identical files.</summary>
+public sealed record OnnxMetadata(ModelProvenance Provenance, string Arch, int Size, string Interpolation, double Scale, double Threshold, string Weights);
 
 /// <summary>Writes a network as a self-contained ONNX model (opset 17): input <c>image</c> uint8 [N, size, size, 3]
 /// (RGB, decoded and resized as the pipeline does), the scaling and the NHWC → NCHW change inside the graph, then
@@ -55,8 +57,7 @@ public static class OnnxModelFile
     static IEnumerable<(string, string)> Metadata(OnnxMetadata m)
     {
         string Number(double v) => v.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-        yield return ("run_id", m.RunId);
-        yield return ("spec_hash", m.SpecHash);
+        foreach (var pair in m.Provenance.Pairs()) yield return pair;
         yield return ("arch", m.Arch);
         yield return ("weights", m.Weights);
         yield return ("size", m.Size.ToString(System.Globalization.CultureInfo.InvariantCulture));

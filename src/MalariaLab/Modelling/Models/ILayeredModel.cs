@@ -1,9 +1,14 @@
+using MalariaLab.Modelling.Export;
 using static TorchSharp.torch;
 
 namespace MalariaLab.Modelling.Models;
 
-/// <summary>One named step of a forward pass; Layer holds its parameters (null for parameter-free steps).</summary>
-public sealed record LayerStep(string Name, string Kind, Func<Tensor, Tensor> Apply, nn.Module? Layer);
+/// <summary>How a step is written as ONNX nodes: from the tensor named <c>input</c>, returns its output's name.</summary>
+public delegate string OnnxStep(OnnxGraph graph, string input);
+
+/// <summary>One named step of a forward pass: what it computes, its parameters (null for parameter-free steps) and its
+/// ONNX nodes (null: the identity at inference, as dropout is).</summary>
+public sealed record LayerStep(string Name, string Kind, Func<Tensor, Tensor> Apply, nn.Module? Layer, OnnxStep? Onnx);
 
 /// <summary>A model whose forward pass is a list of named steps (for summaries and feature maps).</summary>
 public interface ILayeredModel

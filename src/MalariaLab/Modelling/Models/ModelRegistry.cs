@@ -6,8 +6,9 @@ using static TorchSharp.torch;
 namespace MalariaLab.Modelling.Models;
 
 /// <summary>A registered architecture: its spec name (model.arch), what it is, how it is built for an image size, and
-/// how its trained network is written as ONNX (every published run carries weights/best.onnx and last.onnx).</summary>
-public sealed record ModelEntry(string Name, string Description, Func<ModelSpec, int, nn.Module<Tensor, Tensor>> Create, OnnxExport ExportOnnx);
+/// the model.* keys it reads (a spec that sets another one is refused: it would change the cache key and nothing else).
+/// Its ONNX export, summary and FLOPs come from the network's steps (<see cref="LayeredNetwork"/>).</summary>
+public sealed record ModelEntry(string Name, string Description, Func<ModelSpec, int, LayeredNetwork> Create, IReadOnlyList<string> Options);
 
 /// <summary>model.arch → network. Adding an architecture is one new file (the network, with its
 /// <see cref="ModelEntry"/>) and one line here (or one <see cref="Register"/> call); the spec schema follows.</summary>
@@ -38,10 +39,10 @@ public static class ModelRegistry
             if (Models.Any(m => m.Name == entry.Name)) throw new InvalidOperationException($"model '{entry.Name}' is already registered");
             Models.Add(entry);
         }
-        SpecChoices.Add(KeyPath, entry.Name, entry.Description);
+        SpecChoices.Add(KeyPath, entry.Name, entry.Description, entry.Options);
     }
 
-    public static nn.Module<Tensor, Tensor> Create(ModelSpec spec, int imageSize) => Find(spec.Arch).Create(spec, imageSize);
+    public static LayeredNetwork Create(ModelSpec spec, int imageSize) => Find(spec.Arch).Create(spec, imageSize);
 
     public static ModelEntry Find(string arch) =>
         All.FirstOrDefault(m => m.Name == arch)

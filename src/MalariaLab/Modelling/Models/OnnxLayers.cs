@@ -4,11 +4,6 @@ using static TorchSharp.torch;
 
 namespace MalariaLab.Modelling.Models;
 
-/// <summary>A network's export to ONNX: adds its eval-mode forward pass to <paramref name="graph"/> from the float
-/// NCHW tensor named <paramref name="input"/> and returns the name of its [N, 1] logit. Part of each
-/// <see cref="ModelEntry"/>, so every registered architecture can be exported.</summary>
-public delegate string OnnxExport(nn.Module<Tensor, Tensor> model, OnnxGraph graph, string input);
-
 /// <summary>TorchSharp layers as ONNX nodes, with their current (trained) parameters as initializers.</summary>
 public static class OnnxLayers
 {

@@ -6,11 +6,11 @@ namespace MalariaLab.Modelling.Models;
 /// <summary>A small pre-activation residual network (He et al. 2016, "Identity mappings"): a 3x3 stem, three stages of
 /// two blocks (BatchNorm → ReLU → conv 3x3, twice, plus the identity or a 1x1 projection when the stage halves the
 /// size) with 32, 64, 128 filters, then BatchNorm → ReLU → global average pooling → one logit. About 0.7 M parameters.</summary>
-public sealed class ResNetSmall : nn.Module<Tensor, Tensor>, IFirstConvolution, ILayeredModel
+public sealed class ResNetSmall : LayeredNetwork, IFirstConvolution
 {
     public static readonly ModelEntry Entry = new("resnet-small",
         "pre-activation ResNet, 3 stages x 2 blocks, 32/64/128 filters, global average pooling; about 0.7 M parameters",
-        (m, size) => new ResNetSmall(size, m.DenseDropout), (model, graph, input) => ((ResNetSmall)model).ToOnnx(graph, input));
+        (m, size) => new ResNetSmall(size, m.DenseDropout), ["model.dense_dropout"]);
 
     readonly Conv2d stem;
     readonly ModuleList<PreActBlock> blocks = new();
@@ -36,34 +36,20 @@ public sealed class ResNetSmall : nn.Module<Tensor, Tensor>, IFirstConvolution, 
 
     public Conv2d FirstConv => stem;
 
-    public override Tensor forward(Tensor x)
+    /// <summary>The network, step by step, a residual block being one step (forward, summary, FLOPs, ONNX and Bench
+    /// all read these).</summary>
+    public override IEnumerable<LayerStep> Steps()
     {
-        x = stem.forward(x);
-        foreach (var block in blocks) x = block.forward(x);
-        x = nn.functional.relu(bn.forward(x));
-        x = nn.functional.adaptive_avg_pool2d(x, 1).flatten(1);
-        return head.forward(dropout.forward(x));
-    }
-
-    /// <summary>The forward pass as named steps, a residual block being one step (summary, FLOPs, Bench's convolution
-    /// timing); the same computation.</summary>
-    public IEnumerable<LayerStep> Steps()
-    {
-        yield return new("stem", "Conv2D 3x3 same", stem.forward, stem);
+        yield return new("stem", "Conv2D 3x3 same", stem.forward, stem, (g, x) => OnnxLayers.Conv(g, "stem", x, stem, pad: 1));
         for (int i = 0; i < blocks.Count; i++)
-            yield return new($"block{i}", blocks[i].Kind, blocks[i].forward, blocks[i]);
-        yield return new("bn", "BatchNormalization + ReLU", x => nn.functional.relu(bn.forward(x)), bn);
-        yield return new("gap", "GlobalAveragePooling2D", x => nn.functional.adaptive_avg_pool2d(x, 1).flatten(1), null);
-        yield return new("dropout", "Dropout", dropout.forward, null);
-        yield return new("head", "Dense (logit)", head.forward, head);
-    }
-
-    public string ToOnnx(Modelling.Export.OnnxGraph g, string x)
-    {
-        x = OnnxLayers.Conv(g, "stem", x, stem, pad: 1);
-        for (int i = 0; i < blocks.Count; i++) x = blocks[i].ToOnnx(g, $"block{i}", x);
-        x = OnnxLayers.Relu(g, "relu", OnnxLayers.BatchNorm(g, "bn", x, bn));
-        return OnnxLayers.Dense(g, "head", OnnxLayers.GlobalAveragePool(g, "gap", x), head);
+        {
+            var (block, name) = (blocks[i], $"block{i}");
+            yield return new(name, block.Kind, block.forward, block, (g, x) => block.ToOnnx(g, name, x));
+        }
+        yield return new("bn", "BatchNormalization + ReLU", x => nn.functional.relu(bn.forward(x)), bn, (g, x) => OnnxLayers.Relu(g, "relu", OnnxLayers.BatchNorm(g, "bn", x, bn)));
+        yield return new("gap", "GlobalAveragePooling2D", x => nn.functional.adaptive_avg_pool2d(x, 1).flatten(1), null, (g, x) => OnnxLayers.GlobalAveragePool(g, "gap", x));
+        yield return new("dropout", "Dropout", dropout.forward, null, null);
+        yield return new("head", "Dense (logit)", head.forward, head, (g, x) => OnnxLayers.Dense(g, "head", x, head));
     }
 
     /// <summary>BN → ReLU → conv, twice, added to the input (projected by a 1x1 conv when the shape changes).</summary>

@@ -6,10 +6,10 @@ namespace MalariaLab.Modelling.Models;
 /// <summary>The reference notebook's network, in Keras order: 4 x [Conv 3x3 same → ReLU → BatchNorm →
 /// MaxPool 2 → Dropout] with 16, 32, 64, 128 filters, Flatten → Dense → ReLU → Dropout → Dense 1 (a logit).
 /// BatchNorm uses Keras' momentum 0.99 (PyTorch's 0.01) and epsilon 1e-3. Input: N x 3 x size x size.</summary>
-public sealed class SeedCnn : nn.Module<Tensor, Tensor>, ILayeredModel, IFirstConvolution
+public sealed class SeedCnn : LayeredNetwork, IFirstConvolution
 {
     public static readonly ModelEntry Entry = new("seed-cnn", "the reference notebook's 4-block CNN (16/32/64/128 filters, BatchNorm, dense 128)",
-        (m, size) => new SeedCnn(size, m.ConvDropout, m.DenseUnits, m.DenseDropout), (model, graph, input) => ((SeedCnn)model).ToOnnx(graph, input));
+        (m, size) => new SeedCnn(size, m.ConvDropout, m.DenseUnits, m.DenseDropout), ["model.conv_dropout", "model.dense_units", "model.dense_dropout"]);
 
     static readonly int[] Filters = [16, 32, 64, 128];
 
@@ -47,12 +47,8 @@ public sealed class SeedCnn : nn.Module<Tensor, Tensor>, ILayeredModel, IFirstCo
             KerasInit.Zeros(bias);
     }
 
-    public override Tensor forward(Tensor x)
-    {
-        if (!training && BatchNormScalesArePositive()) return PoolFirstForward(x);
-        foreach (var step in Steps()) x = step.Apply(x);
-        return x;
-    }
+    public override Tensor forward(Tensor x) =>
+        !training && BatchNormScalesArePositive() ? PoolFirstForward(ChannelsLast(x)) : base.forward(x);
 
     /// <summary>Inference with each block's max-pool moved right after its conv: ReLU and an eval-mode BatchNorm
     /// (x · a + b per channel, a = γ / √(var + ε)) are non-decreasing when a > 0, and a non-decreasing function
@@ -83,42 +79,26 @@ public sealed class SeedCnn : nn.Module<Tensor, Tensor>, ILayeredModel, IFirstCo
         return true;
     }
 
-    /// <summary>The forward pass as named steps, in Keras' layer order (the summary prints them).</summary>
-    public IEnumerable<LayerStep> Steps()
+    /// <summary>The network, step by step, in Keras' layer order (forward, summary, FLOPs, ONNX and Bench all read these).
+    /// ONNX node and weight names are the layer names of the safetensors file; dropout is the identity at inference.</summary>
+    public override IEnumerable<LayerStep> Steps()
     {
         var blocks = new[] { (conv1, bn1), (conv2, bn2), (conv3, bn3), (conv4, bn4) };
         for (int i = 0; i < blocks.Length; i++)
         {
             var (conv, bn) = blocks[i];
-            yield return new($"conv{i + 1}", "Conv2D 3x3 same + ReLU", x => conv.forward(x).relu_(), conv); // in place: conv backward does not need its output
-            yield return new($"bn{i + 1}", "BatchNormalization", bn.forward, bn);
-            yield return new($"pool{i + 1}", "MaxPooling2D 2x2", pool.forward, null);
-            yield return new($"dropout{i + 1}", "Dropout", conv_dropout.forward, null);
+            string n = $"{i + 1}";
+            yield return new($"conv{n}", "Conv2D 3x3 same + ReLU", x => conv.forward(x).relu_(), conv, // in place: conv backward does not need its output
+                (g, x) => OnnxLayers.Relu(g, $"relu{n}", OnnxLayers.Conv(g, $"conv{n}", x, conv, pad: 1)));
+            yield return new($"bn{n}", "BatchNormalization", bn.forward, bn, (g, x) => OnnxLayers.BatchNorm(g, $"bn{n}", x, bn));
+            yield return new($"pool{n}", "MaxPooling2D 2x2", pool.forward, null, (g, x) => OnnxLayers.MaxPool2(g, $"pool{n}", x));
+            yield return new($"dropout{n}", "Dropout", conv_dropout.forward, null, null);
         }
         // Keras flattens NHWC; flattening in that order keeps fc1's weights in Keras' layout.
-        yield return new("flatten", "Flatten (HWC order)", x => x.permute(0, 2, 3, 1).flatten(1), null);
-        yield return new("fc1", "Dense + ReLU", x => fc1.forward(x).relu_(), fc1);
-        yield return new("dropout5", "Dropout", dense_dropout.forward, null);
-        yield return new("fc2", "Dense (logit)", fc2.forward, fc2);
-    }
-
-    /// <summary>The eval-mode forward pass as ONNX nodes in Keras' order (conv → ReLU → BatchNorm → pool; dropout is
-    /// the identity at inference), flattening in HWC order as <see cref="Steps"/> does. Node and weight names are
-    /// the layer names of the safetensors file.</summary>
-    public string ToOnnx(Modelling.Export.OnnxGraph g, string x)
-    {
-        var blocks = new[] { (conv1, bn1), (conv2, bn2), (conv3, bn3), (conv4, bn4) };
-        for (int i = 0; i < blocks.Length; i++)
-        {
-            var (conv, bn) = blocks[i];
-            x = OnnxLayers.Conv(g, $"conv{i + 1}", x, conv, pad: 1);
-            x = OnnxLayers.Relu(g, $"relu{i + 1}", x);
-            x = OnnxLayers.BatchNorm(g, $"bn{i + 1}", x, bn);
-            x = OnnxLayers.MaxPool2(g, $"pool{i + 1}", x);
-        }
-        x = OnnxLayers.FlattenHwc(g, "flatten", x);
-        x = OnnxLayers.Relu(g, "relu5", OnnxLayers.Dense(g, "fc1", x, fc1));
-        return OnnxLayers.Dense(g, "fc2", x, fc2);
+        yield return new("flatten", "Flatten (HWC order)", x => x.permute(0, 2, 3, 1).flatten(1), null, (g, x) => OnnxLayers.FlattenHwc(g, "flatten", x));
+        yield return new("fc1", "Dense + ReLU", x => fc1.forward(x).relu_(), fc1, (g, x) => OnnxLayers.Relu(g, "relu5", OnnxLayers.Dense(g, "fc1", x, fc1)));
+        yield return new("dropout5", "Dropout", dense_dropout.forward, null, null);
+        yield return new("fc2", "Dense (logit)", fc2.forward, fc2, (g, x) => OnnxLayers.Dense(g, "fc2", x, fc2));
     }
 
     /// <summary>The first conv layer (for filter and feature-map plots).</summary>

@@ -6,11 +6,11 @@ namespace MalariaLab.Modelling.Models;
 /// <summary>A wider, deeper plain CNN: four stages of two 3x3 conv → BatchNorm → ReLU (24, 48, 96, 192 filters) with a
 /// 2x2 max-pool between stages, then global average pooling (any input size from 32 up), dropout and one logit.
 /// About 0.66 M parameters.</summary>
-public sealed class WideGapCnn : nn.Module<Tensor, Tensor>, IFirstConvolution, ILayeredModel
+public sealed class WideGapCnn : LayeredNetwork, IFirstConvolution
 {
     public static readonly ModelEntry Entry = new("wide-gap-cnn",
         "4 stages of 2 x (conv 3x3, BatchNorm, ReLU), 24/48/96/192 filters, global average pooling; about 0.66 M parameters",
-        (m, size) => new WideGapCnn(size, m.DenseDropout), (model, graph, input) => ((WideGapCnn)model).ToOnnx(graph, input));
+        (m, size) => new WideGapCnn(size, m.DenseDropout), ["model.dense_dropout"]);
 
     static readonly int[] Filters = [24, 48, 96, 192];
     readonly ModuleList<Conv2d> convs = new();
@@ -39,39 +39,20 @@ public sealed class WideGapCnn : nn.Module<Tensor, Tensor>, IFirstConvolution, I
     /// <summary>A 2x2 max-pool comes before the first conv of every stage but the first (convs 2, 4 and 6).</summary>
     static bool PoolBefore(int conv) => conv > 0 && conv % 2 == 0;
 
-    public override Tensor forward(Tensor x)
+    /// <summary>The network, step by step (forward, summary, FLOPs, ONNX and Bench all read these).</summary>
+    public override IEnumerable<LayerStep> Steps()
     {
         for (int i = 0; i < convs.Count; i++)
         {
-            if (PoolBefore(i)) x = nn.functional.max_pool2d(x, 2);
-            x = nn.functional.relu(norms[i].forward(convs[i].forward(x)));
-        }
-        x = nn.functional.adaptive_avg_pool2d(x, 1).flatten(1);
-        return head.forward(dropout.forward(x));
-    }
-
-    /// <summary>The forward pass as named steps (summary, FLOPs, Bench's convolution timing); the same computation.</summary>
-    public IEnumerable<LayerStep> Steps()
-    {
-        for (int i = 0; i < convs.Count; i++)
-        {
-            if (PoolBefore(i)) yield return new($"pool{i}", "MaxPooling2D 2x2", x => nn.functional.max_pool2d(x, 2), null);
+            string pool = $"pool{i}", convName = $"conv{i}", bnName = $"bn{i}", relu = $"relu{i}";
+            if (PoolBefore(i)) yield return new(pool, "MaxPooling2D 2x2", x => nn.functional.max_pool2d(x, 2), null, (g, x) => OnnxLayers.MaxPool2(g, pool, x));
             var (conv, norm) = (convs[i], norms[i]);
-            yield return new($"conv{i}", "Conv2D 3x3 same", conv.forward, conv);
-            yield return new($"bn{i}", "BatchNormalization + ReLU", x => nn.functional.relu(norm.forward(x)), norm);
+            yield return new(convName, "Conv2D 3x3 same", conv.forward, conv, (g, x) => OnnxLayers.Conv(g, convName, x, conv, pad: 1));
+            yield return new(bnName, "BatchNormalization + ReLU", x => nn.functional.relu(norm.forward(x)), norm,
+                (g, x) => OnnxLayers.Relu(g, relu, OnnxLayers.BatchNorm(g, bnName, x, norm)));
         }
-        yield return new("gap", "GlobalAveragePooling2D", x => nn.functional.adaptive_avg_pool2d(x, 1).flatten(1), null);
-        yield return new("dropout", "Dropout", dropout.forward, null);
-        yield return new("head", "Dense (logit)", head.forward, head);
-    }
-
-    public string ToOnnx(Modelling.Export.OnnxGraph g, string x)
-    {
-        for (int i = 0; i < convs.Count; i++)
-        {
-            if (PoolBefore(i)) x = OnnxLayers.MaxPool2(g, $"pool{i}", x);
-            x = OnnxLayers.Relu(g, $"relu{i}", OnnxLayers.BatchNorm(g, $"bn{i}", OnnxLayers.Conv(g, $"conv{i}", x, convs[i], pad: 1), norms[i]));
-        }
-        return OnnxLayers.Dense(g, "head", OnnxLayers.GlobalAveragePool(g, "gap", x), head);
+        yield return new("gap", "GlobalAveragePooling2D", x => nn.functional.adaptive_avg_pool2d(x, 1).flatten(1), null, (g, x) => OnnxLayers.GlobalAveragePool(g, "gap", x));
+        yield return new("dropout", "Dropout", dropout.forward, null, null);
+        yield return new("head", "Dense (logit)", head.forward, head, (g, x) => OnnxLayers.Dense(g, "head", x, head));
     }
 }

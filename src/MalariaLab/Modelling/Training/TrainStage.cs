@@ -25,7 +25,7 @@ public static class TrainStage
 {
     public const string Run = "run";
 
-    public static readonly StageDefinition Definition = new("train", 1,
+    public static readonly StageDefinition Definition = new("train", 2,
         "Train into a new run folder (spec.yaml, split.csv, weights, history.csv, tensorboard/, manifest.json).",
         // The run folder records the whole resolved spec, so a run answers only the spec it was trained with.
         [""], ["index", "split", "prepare"], ["runs/<experiment>/<run-id>/weights/", "history.csv", "tensorboard/", "manifest.json"]);
@@ -75,7 +75,7 @@ public static class TrainStage
 
             var outcome = new Trainer(spec.Train, spec.Seed, log, spec.Augment, 255 * spec.Preprocess.Scale).Fit(model, data, run.Weights, run.File("tensorboard"),
                 history => AtomicFile.WriteAllText(run.File(RunFiles.HistoryCsv), HistoryFile.ToCsv(history)), cancel);
-            ExportWeights(model, run, spec, outcome);
+            ExportWeights(model, run, spec, outcome, new ModelProvenance(spec.Hash, inputs.DatasetFingerprint, inputs.SplitHash, inputs.Environment.Code));
             var bestEpoch = outcome.History.FirstOrDefault(h => h.Epoch == outcome.BestEpoch);
             manifest = manifest with
             {
@@ -113,7 +113,7 @@ public static class TrainStage
     /// <summary>weights/last.* and weights/best.* for use outside the pipeline: safetensors for PyTorch users (names
     /// as in README) and ONNX (the registry entry's export, with the preprocessing inside the graph). Written into
     /// the run folder before the manifest lists the weights, so the seal covers them.</summary>
-    static void ExportWeights(nn.Module<Tensor, Tensor> model, RunFolder run, ExperimentSpec spec, TrainingOutcome outcome)
+    static void ExportWeights(LayeredNetwork model, RunFolder run, ExperimentSpec spec, TrainingOutcome outcome, ModelProvenance provenance)
     {
         if (outcome.History.Count == 0) return;
         var p = spec.Preprocess;
@@ -122,20 +122,20 @@ public static class TrainStage
         {
             ["arch"] = spec.Model.Arch, ["input"] = $"N x 3 x {p.Size} x {p.Size}, RGB * {p.Scale}", ["output"] = "logit of Parasitized",
             ["size"] = p.Size.ToString(CultureInfo.InvariantCulture), ["interpolation"] = p.Interpolation, ["scale"] = p.Scale.ToString("R", CultureInfo.InvariantCulture),
-            ["threshold"] = spec.Evaluate.Threshold.ToString("R", CultureInfo.InvariantCulture), ["class_names"] = string.Join(",", OnnxModelFile.ClassNames), ["run_id"] = run.Id,
+            ["threshold"] = spec.Evaluate.Threshold.ToString("R", CultureInfo.InvariantCulture), ["class_names"] = string.Join(",", OnnxModelFile.ClassNames),
         };
+        foreach (var (key, value) in provenance.Pairs()) metadata[key] = value;
         SafetensorsExport.Save(model, run.File("weights/last.safetensors"), new Dictionary<string, string>(metadata) { ["epoch"] = outcome.History[^1].Epoch.ToString() });
-        WriteOnnx(model, run, spec, "last");
+        WriteOnnx(model, run, spec, provenance, "last");
         WeightsFile.Load(model, run.BestWeights);
         SafetensorsExport.Save(model, run.File("weights/best.safetensors"), new Dictionary<string, string>(metadata) { ["epoch"] = outcome.BestEpoch.ToString() });
-        WriteOnnx(model, run, spec, "best");
+        WriteOnnx(model, run, spec, provenance, "best");
     }
 
-    static void WriteOnnx(nn.Module<Tensor, Tensor> model, RunFolder run, ExperimentSpec spec, string which)
+    static void WriteOnnx(LayeredNetwork model, RunFolder run, ExperimentSpec spec, ModelProvenance provenance, string which)
     {
-        var entry = ModelRegistry.Find(spec.Model.Arch);
-        var metadata = new OnnxMetadata(run.Id, spec.Hash, spec.Model.Arch, spec.Preprocess.Size, spec.Preprocess.Interpolation,
+        var metadata = new OnnxMetadata(provenance, spec.Model.Arch, spec.Preprocess.Size, spec.Preprocess.Interpolation,
             spec.Preprocess.Scale, spec.Evaluate.Threshold, $"weights/{which}.bin");
-        OnnxModelFile.Write(run.File($"weights/{which}.onnx"), metadata, (graph, input) => entry.ExportOnnx(model, graph, input));
+        OnnxModelFile.Write(run.File($"weights/{which}.onnx"), metadata, model.ToOnnx);
     }
 }

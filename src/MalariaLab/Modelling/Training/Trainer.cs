@@ -50,6 +50,8 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log, AugmentSpec? au
                 break;
             }
             var (valLoss, valAccuracy, _) = Evaluator.Run(model, data, data.Validation);
+            if (!double.IsFinite(valLoss))
+                throw new MalariaLabException($"train: the validation loss is {valLoss} after epoch {epoch} (the training loss was finite, {loss:F4}); training stopped");
             var metrics = new EpochMetrics(epoch, loss, accuracy, valLoss, valAccuracy, optimizer.Lr, clock.Elapsed.TotalSeconds, seen / trainSeconds);
             _schedule.EndOfEpoch(valLoss);
             history.Add(metrics);
@@ -95,6 +97,10 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log, AugmentSpec? au
             if (spec.Schedule.Kind != "constant") board.add_scalar("learning_rate", (float)optimizer.Lr, (int)_globalStep); // every step
             _globalStep++;
             var (loss, hits) = Step(model, optimizer, data, rows, _augmenter, epoch, spec.LabelSmoothing);
+            // As Keras' TerminateOnNaN: a non-finite loss ends the run here, before it reaches the weights files,
+            // TensorBoard or the next epoch.
+            if (!double.IsFinite(loss))
+                throw new MalariaLabException($"train: the loss is {loss} at epoch {epoch}, step {start / spec.BatchSize + 1} (images {start + 1}-{start + rows.Length} of the shuffled order); training stopped");
             lossSum += loss * rows.Length;
             correct += hits;
             seen += rows.Length;

@@ -29,6 +29,14 @@ public sealed class TrainingData : IDisposable
         Scale = scale;
     }
 
+    TrainingData(TrainingData all, long[] train, long[] validation)
+    {
+        (Images, Labels, Scale, Train, Validation, Test) = (all.Images, all.Labels, all.Scale, train, validation, []);
+    }
+
+    /// <summary>The same images with fewer rows in training and validation (the tensors are shared: dispose one of the two).</summary>
+    public TrainingData Subset(long[] train, long[] validation) => new(this, train, validation);
+
     /// <summary>Float images N x 3 x S x S (a channels-last view: the NHWC bytes are not reordered) and labels.</summary>
     public (Tensor Images, Tensor Labels) Batch(long[] rows)
     {

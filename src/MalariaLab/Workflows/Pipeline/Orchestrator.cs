@@ -28,7 +28,6 @@ public sealed class Orchestrator
     readonly CancellationToken _cancel;
     List<IndexRow>? _index;
     PreparedImages? _prepared;
-    string? _code;
 
     public Orchestrator(ExperimentSpec spec, PipelineOptions options, ILog log, RunSettings? settings = null, CancellationToken cancel = default)
     {
@@ -54,8 +53,7 @@ public sealed class Orchestrator
         var stage = StageGraph.Get(stageName);
         foreach (var upstream in stage.Upstream)
             if (Resolve(upstream) is null) return null;
-        bool force = _options.Force || (_settings.Rerun?.Contains(stage.Name) ?? false)
-            || (stage.Name == "train" && (_code ??= EnvironmentInfo.CodeVersion()) == EnvironmentInfo.Unknown); // no code identity: never reuse
+        bool force = _options.Force || (_settings.Rerun?.Contains(stage.Name) ?? false);
         var (found, reused) = _cache.RunOrReuse(stage, InputsOf(stage, withUpstream: true), force, key => RunStage(stage, key));
         if (found is null) return null;
         _locks[stage.Name] = found;
@@ -84,7 +82,7 @@ public sealed class Orchestrator
                 foreach (var (name, value) in DownloadStage.SourceInputs(_spec.Dataset)) inputs[name] = value;
                 break;
             case "train":
-                inputs["code"] = _code ??= EnvironmentInfo.CodeVersion();
+                inputs["code"] = CodeIdentity.Value;
                 inputs["threads"] = Threads.ToString(CultureInfo.InvariantCulture);
                 break;
             case "evaluate" or "publish" when _locks.TryGetValue("train", out var trained):

@@ -42,7 +42,9 @@ public static class Reproducer
         Check("thread count", a.Threads.ToString(), b.Threads.ToString());
         Check("epochs run", a.EpochsRun.ToString(), b.EpochsRun.ToString());
         // history.csv is left out: it holds wall-clock seconds. Its metrics follow from the weights.
-        foreach (var file in new[] { "weights/best.bin", "weights/last.bin", "metrics.json", "predictions.csv" })
+        // Every model file (weights, safetensors, ONNX) byte for byte: they carry no run id, time or path.
+        var modelFiles = a.Files.Keys.Concat(b.Files.Keys).Where(f => f.StartsWith("weights/", StringComparison.Ordinal)).Distinct().Order(StringComparer.Ordinal);
+        foreach (var file in modelFiles.Concat(["metrics.json", "predictions.csv"]))
             Check(file, a.Files.GetValueOrDefault(file), b.Files.GetValueOrDefault(file));
         return differences;
     }
@@ -50,7 +52,9 @@ public static class Reproducer
     static List<string> Context(RunManifest a, RunManifest b)
     {
         var context = new List<string>();
-        if (a.Environment.GitCommit != b.Environment.GitCommit) context.Add($"code version: {a.Environment.GitCommit} vs {b.Environment.GitCommit}");
+        if (a.Environment.Code != b.Environment.Code) context.Add($"code: {a.Environment.Code} vs {b.Environment.Code} (git {a.Environment.GitCommit} vs {b.Environment.GitCommit})");
+        if (a.Environment.Isa != b.Environment.Isa)
+            context.Add($"CPU instruction set: {a.Environment.Isa} vs {b.Environment.Isa} (oneDNN picks kernels by ISA: results are bitwise equal only at the same ISA and thread count)");
         if (a.Environment.GitDirty || b.Environment.GitDirty) context.Add("uncommitted code changes (git dirty)");
         if (a.Environment.LibTorchVersion != b.Environment.LibTorchVersion || a.Environment.TorchSharpVersion != b.Environment.TorchSharpVersion)
             context.Add($"TorchSharp/LibTorch: {a.Environment.TorchSharpVersion}/{a.Environment.LibTorchVersion} vs {b.Environment.TorchSharpVersion}/{b.Environment.LibTorchVersion}");

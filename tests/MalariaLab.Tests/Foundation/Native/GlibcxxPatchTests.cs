@@ -7,10 +7,9 @@ public class GlibcxxPatchTests
 {
     static string OutputCopy => Path.Combine(AppContext.BaseDirectory, "libLibTorchSharp.so");
 
-    [Fact]
+    [LinuxFact]
     public void Test_output_copy_has_the_requirement_marked_weak()
     {
-        if (!OperatingSystem.IsLinux()) return;
         var requirement = ElfVersionPatch.ReadRequirements(File.ReadAllBytes(OutputCopy)).Single(r => r.Version == "GLIBCXX_3.4.32");
         Assert.Equal("libstdc++.so.6", requirement.Library);
         Assert.True(requirement.IsWeak);
@@ -18,13 +17,14 @@ public class GlibcxxPatchTests
         Assert.All(ElfVersionPatch.ReadRequirements(File.ReadAllBytes(OutputCopy)).Where(r => r.Version != "GLIBCXX_3.4.32"), r => Assert.False(r.IsWeak));
     }
 
-    [Fact]
+    const string NugetCopy = ".nuget/packages/torchsharp/0.107.0/runtimes/linux-x64/native/libLibTorchSharp.so";
+
+    [FactWhenFileExists("NUGET_PACKAGES", NugetCopy)]
     public void Patch_sets_only_the_weak_flag_and_is_idempotent()
     {
-        if (!OperatingSystem.IsLinux()) return;
-        string nugetCopy = Path.Combine(Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
-            "torchsharp", "0.107.0", "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
-        if (!File.Exists(nugetCopy)) return;
+        string nugetCopy = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } root
+            ? Path.Combine(root, NugetCopy.Split('/', 3)[2])
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), NugetCopy);
         var original = File.ReadAllBytes(nugetCopy);
         Assert.False(ElfVersionPatch.ReadRequirements(original).Single(r => r.Version == "GLIBCXX_3.4.32").IsWeak); // the cache is never touched
 

@@ -75,8 +75,8 @@ public class OnnxExportTests(TinyRun tiny) : IClassFixture<TinyRun>
                 using (no_grad())
                     foreach (var (_, module) in model.named_modules())
                         if (module is TorchSharp.Modules.Linear { weight: { } w } && w.shape[0] == 1) w.mul_(20);
-            var metadata = new OnnxMetadata("test", spec.Hash, entry.Name, size, "nearest", spec.Preprocess.Scale, 0.5, "test");
-            byte[] onnx = OnnxModelFile.Build(metadata, (g, input) => entry.ExportOnnx(model, g, input)).ToByteArray();
+            var metadata = new OnnxMetadata(new ModelProvenance(spec.Hash, "test", "test", "test"), entry.Name, size, "nearest", spec.Preprocess.Scale, 0.5, "test");
+            byte[] onnx = OnnxModelFile.Build(metadata, model.ToOnnx).ToByteArray();
             using var runner = OnnxRunner.FromBytes(onnx, "cpu", 1);
             var expected = TorchProbabilities(model, pixels, count, size, spec.Preprocess.Scale);
             var actual = runner.Probabilities(pixels, count);
@@ -107,7 +107,12 @@ public class OnnxExportTests(TinyRun tiny) : IClassFixture<TinyRun>
             Assert.Equal(["N", "16", "16", "3"], input.Type.TensorType.Shape.Dim.Select(d => d.DimParam != "" ? d.DimParam : d.DimValue.ToString(CultureInfo.InvariantCulture)));
             Assert.Equal(["logit", "probability_parasitized"], model.Graph.Output.Select(o => o.Name));
             var meta = model.MetadataProps.ToDictionary(p => p.Key, p => p.Value);
-            Assert.Equal(tiny.Run.Id, meta["run_id"]);
+            // Identities equal across reproductions, never the run id (identical training gives identical files).
+            Assert.DoesNotContain("run_id", meta.Keys);
+            Assert.DoesNotContain(meta.Values, v => v.Contains(tiny.Run.Id, StringComparison.Ordinal));
+            Assert.Equal(manifest.DatasetFingerprint, meta["dataset_fingerprint"]);
+            Assert.Equal(manifest.SplitHash, meta["split_hash"]);
+            Assert.Equal(manifest.Environment.Code, meta["code"]);
             Assert.Equal(SpecLoader.LoadFile(tiny.Run.File("spec.yaml")).Hash, meta["spec_hash"]);
             Assert.Equal("16", meta["size"]);
             Assert.Equal("nearest", meta["interpolation"]);

@@ -65,23 +65,6 @@ public class BenchTests
     }
 
     [Fact]
-    public void The_layered_steps_compute_what_forward_computes()
-    {
-        manual_seed(2);
-        foreach (var model in new nn.Module<Tensor, Tensor>[] { new WideGapCnn(48, 0.3), new ResNetSmall(48, 0.3) })
-        {
-            using (model)
-            {
-                model.eval();
-                using var _ = no_grad();
-                var x = rand(2, 3, 48, 48);
-                var stepped = ((ILayeredModel)model).Steps().Aggregate(x, (t, step) => step.Apply(t));
-                Assert.True(model.forward(x).allclose(stepped, rtol: 0, atol: 0), model.GetName());
-            }
-        }
-    }
-
-    [Fact]
     public void Bench_measures_every_path_on_the_given_data_and_writes_bench_json()
     {
         using var temp = new TempFolder();

@@ -1,0 +1,38 @@
+namespace MalariaLab.Tests.Support;
+
+// xunit 2 decides skips when it discovers a test: these facts carry their condition, so a test that cannot run here is
+// reported as skipped with its reason, never as a pass that ran nothing.
+
+/// <summary>A test that needs a POSIX shell, signals or symbolic links without privileges.</summary>
+public sealed class UnixFactAttribute : FactAttribute
+{
+    public UnixFactAttribute() { if (OperatingSystem.IsWindows()) Skip = "needs POSIX (bash, signals, symbolic links without privileges)"; }
+}
+
+/// <summary>A test of Linux-only behaviour (ELF files, /proc, tmpfs).</summary>
+public sealed class LinuxFactAttribute : FactAttribute
+{
+    public LinuxFactAttribute() { if (!OperatingSystem.IsLinux()) Skip = "Linux only"; }
+}
+
+/// <summary>A test that mounts a file system: Linux as root.</summary>
+public sealed class LinuxRootFactAttribute : FactAttribute
+{
+    public LinuxRootFactAttribute()
+    {
+        if (!OperatingSystem.IsLinux()) Skip = "Linux only";
+        else if (Environment.UserName != "root") Skip = "needs root (mounts a small tmpfs)";
+    }
+}
+
+/// <summary>A test that reads a file which only some machines have (a NuGet cache entry).</summary>
+public sealed class FactWhenFileExistsAttribute : FactAttribute
+{
+    public FactWhenFileExistsAttribute(string environmentVariable, string fallbackUnderHome)
+    {
+        string path = Environment.GetEnvironmentVariable(environmentVariable) is { Length: > 0 } root
+            ? Path.Combine(root, fallbackUnderHome.Split('/', 3)[2])
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), fallbackUnderHome);
+        if (!File.Exists(path)) Skip = $"{path} is not on this machine";
+    }
+}
