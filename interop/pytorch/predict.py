@@ -4,7 +4,8 @@
     python3 interop/pytorch/predict.py --weights RUN/weights/best.safetensors IMAGE_OR_FOLDER...
 
 Prints the CSV MalariaLab's `predict` prints (path,probability_parasitized,label; plus error when an input is
-unreadable, exit code 4). Size, interpolation, scale, threshold and class names come from the file's metadata.
+unreadable, exit code 4). Size, interpolation, scale and class names come from the file's metadata; the decision
+threshold is --threshold, else the file's (runs published before model files left it out), else 0.5.
 Needs numpy, torch and Pillow only.
 """
 import argparse
@@ -48,12 +49,16 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weights", required=True, help="a run's weights/best.safetensors (or last.safetensors)")
     parser.add_argument("inputs", nargs="+", help="image files or folders (searched recursively)")
-    for key in ("size", "interpolation", "scale", "threshold"):
+    for key in ("size", "interpolation", "scale"):
         parser.add_argument(f"--{key}", help=f"{key} when the file's metadata has none (runs published before it was recorded)")
+    parser.add_argument("--threshold", help="P(Parasitized) at or above which the label is Parasitized (default: 0.5)")
     args = parser.parse_args(argv)
 
     tensors, meta = safetensors_numpy.load(args.weights)
-    for key in ("size", "interpolation", "scale", "threshold"):
+    if args.threshold is not None:
+        meta["threshold"] = args.threshold
+    meta.setdefault("threshold", "0.5")
+    for key in ("size", "interpolation", "scale"):
         if getattr(args, key) is not None:
             if key in meta and meta[key] != getattr(args, key):
                 raise SystemExit(f"--{key}={getattr(args, key)}: the file's metadata says {meta[key]}")

@@ -46,11 +46,11 @@ public static class CliCommands
             var options = O.Pipeline(parse);
             NotAnEnsemble(run, "evaluate", "score it on other data with `ensemble --runs=<its members> --input=...`");
             if (RunManifest.Read(run.Path).Status == RunStatus.Published)
-                Console.Out.WriteLine(Orchestrator.EvaluatePublished(run, options, parse.GetValue(O.Threshold), parse.GetValue(O.Subset),
+                Console.Out.WriteLine(RunEvaluation.EvaluatePublished(run, options, parse.GetValue(O.Threshold), parse.GetValue(O.Subset),
                     O.PathOf(parse, O.LabelledInput), parse.GetValue(O.Label), log, parse.GetValue(O.ThresholdRule)));
             else if (parse.GetValue(O.Threshold) is not null || parse.GetValue(O.ThresholdRule) is not null || parse.GetValue(O.Subset) is not null || parse.GetValue(O.LabelledInput) is not null)
                 throw new MalariaLabException($"{run.Path}: --threshold, --subset and --input evaluate a published run; this one is '{RunManifest.Read(run.Path).Status}' (publish it, or change evaluate.* in its spec)");
-            else Orchestrator.EvaluateRun(run, options, log);
+            else RunEvaluation.EvaluateRun(run, options, log);
             return 0;
         });
 
@@ -70,7 +70,7 @@ public static class CliCommands
         {
             var run = RunOf(parse);
             NotAnEnsemble(run, "publish", "an ensemble is published when it is made");
-            Orchestrator.PublishRun(run, log);
+            RunEvaluation.PublishRun(run, log);
             return 0;
         });
 

@@ -15,7 +15,11 @@ public static class DownloadStage
     public static readonly StageDefinition Definition = new("download", 1,
         "Fetch the dataset zip and the correction lists / patient maps the spec names into the content cache.",
         ["dataset.source", "dataset.sha256", "dataset.corrections", "dataset.corrections_source", "dataset.patient_maps_source"],
-        [], ["cache/<sha256>/<file>"]);
+        [], ["cache/<sha256>/<file>"])
+    {
+        Run = (c, _) => Run(c.Spec.Dataset, c.Service<Fetcher>(), c.Log, c.Cancel),
+        ExtraInputs = c => SourceInputs(c.Spec.Dataset).Select(i => (i.Key, i.Value)),
+    };
 
     /// <summary>What identifies the source beyond the spec text, read without fetching: a local file with no pinned
     /// hash by size and write time, a folder by its listing (so an edited copy at the same path is fetched again).</summary>
@@ -32,20 +36,20 @@ public static class DownloadStage
         return inputs;
     }
 
-    public static StageResult Run(DatasetSpec dataset, Fetcher fetcher, ILog log)
+    public static StageResult Run(DatasetSpec dataset, Fetcher fetcher, ILog log, CancellationToken cancel = default)
     {
         var outputs = new Dictionary<string, LockedOutput>();
         if (Fetcher.TryLocalPath(dataset.Source) is { } local && Directory.Exists(local))
             outputs[Dataset] = new LockedOutput(local, "folder:" + FolderListingHash(local), false);
         else
         {
-            var zip = fetcher.Fetch(new FetchRequest(dataset.Source, FileNameOf(dataset.Source), dataset.Sha256));
+            var zip = fetcher.Fetch(new FetchRequest(dataset.Source, FileNameOf(dataset.Source), dataset.Sha256), cancel);
             log.Info($"download: {zip.Path} ({zip.Size:N0} bytes, sha256 {zip.Sha256[..12]})");
             outputs[Dataset] = new LockedOutput(zip.Path, "zip:" + zip.Sha256, false);
         }
         foreach (var (name, baseSource) in AuxiliaryFiles(dataset))
         {
-            var file = fetcher.Fetch(new FetchRequest(PinnedFiles.Join(baseSource, name), name, PinnedFiles.Sha256[name]));
+            var file = fetcher.Fetch(new FetchRequest(PinnedFiles.Join(baseSource, name), name, PinnedFiles.Sha256[name]), cancel);
             outputs[name] = new LockedOutput(file.Path, file.Sha256, true);
         }
         return new StageResult(outputs);

@@ -12,7 +12,30 @@ public static class IndexStage
 
     public static readonly StageDefinition Definition = new("index", 1,
         "Index every image (class, label after corrections, patient, size, SHA-256); unreadable files to skipped.csv.",
-        ["dataset.corrections"], ["download", "extract"], ["index/<key>/index.csv", "index/<key>/skipped.csv"]);
+        ["dataset.corrections"], ["download", "extract"], ["index/<key>/index.csv", "index/<key>/skipped.csv"])
+    {
+        Run = (c, key) =>
+        {
+            var auxiliary = c.Lock("download").Outputs.Where(o => o.Key != DownloadStage.Dataset).ToDictionary(o => o.Key, o => c.Workspace.Absolute(o.Value.Path));
+            c.Forget(RowsMemo);
+            return Run(Extract.ExtractStage.DataFolder(c), c.Spec.Dataset.Corrections, auxiliary, c.Workspace.IndexFolder(key), c.Log);
+        },
+        OnReused = (c, found) =>
+        {
+            c.Log.Info($"index: up to date (dataset fingerprint {found.Value(Fingerprint)[..12]})");
+            foreach (var line in Counts(Rows(c))) c.Log.Info(line);
+        },
+    };
+
+    const string RowsMemo = "index-rows";
+
+    /// <summary>The index of this walk, read once.</summary>
+    public static IReadOnlyList<IndexRow> Rows(IStageContext c) =>
+        c.Memo<IReadOnlyList<IndexRow>>(RowsMemo, () => IndexFile.Read(c.Workspace.Absolute(c.Lock("index").Outputs[IndexCsv].Path)));
+
+    public static string DatasetFingerprint(IStageContext c) => c.Lock("index").Value(Fingerprint);
+    public static string DataRootOf(IStageContext c) => c.Workspace.Absolute(c.Lock("index").Value(DataRoot));
+    public static string SkippedCsvOf(IStageContext c) => c.Workspace.Absolute(c.Lock("index").Outputs[SkippedCsv].Path);
 
     /// <summary>Indexes <paramref name="dataFolder"/> with the auxiliary files Download fetched (name → path).</summary>
     public static StageResult Run(string dataFolder, string corrections, IReadOnlyDictionary<string, string> auxiliaryFiles, string outputFolder, ILog log)

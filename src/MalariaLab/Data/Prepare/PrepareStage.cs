@@ -15,7 +15,36 @@ public static class PrepareStage
     // changed at 48x48 nearest), so caches prepared by version 1 are not reused.
     public static readonly StageDefinition Definition = new("prepare", 2,
         "Decode and resize every indexed image once into a verified uint8 cache.",
-        ["preprocess.size", "preprocess.interpolation"], ["index"], ["prepared/<key>.u8"]);
+        ["preprocess.size", "preprocess.interpolation"], ["index"], ["prepared/<key>.u8"])
+    {
+        Run = (c, key) =>
+        {
+            var (result, images) = Run(IndexStage.Rows(c), IndexStage.DataRootOf(c), c.Spec.Preprocess, c.Workspace.PreparedFile(key), c.Log);
+            c.Remember(ImagesMemo, images);
+            return result;
+        },
+        // The cache file is checked in full (its own SHA-256) and against the identity its lock recorded: a valid
+        // cache of other pixels (another interpolation's, copied over this one) is not these images.
+        CheckReused = (c, found) =>
+        {
+            var output = found.Outputs[Images];
+            string path = c.Workspace.Absolute(output.Path);
+            var images = PreparedFile.TryRead(path, IndexStage.Rows(c).Count, c.Spec.Preprocess.Size, out var problem);
+            if (images is null) return problem;
+            string stored = PreparedFile.StoredSha256(path);
+            if (stored != output.Identity) return $"{path} holds other pixels than the lock recorded (SHA-256 {stored[..12]}, lock {output.Identity[..Math.Min(12, output.Identity.Length)]})";
+            c.Remember(ImagesMemo, images);
+            return null;
+        },
+    };
+
+    const string ImagesMemo = "prepared-images";
+
+    /// <summary>The prepared pixels of this walk (read and verified when Prepare was reused, kept when it ran).</summary>
+    public static PreparedImages ImagesOf(IStageContext c) =>
+        c.Memo<PreparedImages>(ImagesMemo, () => throw new InvalidOperationException("prepare was not resolved in this walk"));
+
+    public static string PathOf(IStageContext c) => c.Workspace.Absolute(c.Lock("prepare").Outputs[Images].Path);
 
     public static (StageResult Result, PreparedImages Images) Run(IReadOnlyList<IndexRow> rows, string dataRoot, PreprocessSpec spec, string cachePath, ILog log)
     {

@@ -12,7 +12,13 @@ public static class SplitStage
 
     public static readonly StageDefinition Definition = new("split", 1,
         "Split deterministically by the spec's strategy and seed; write split.csv and its hash.",
-        ["seed", "split."], ["index"], ["splits/<key>/split.csv"]);
+        ["seed", "split."], ["index"], ["splits/<key>/split.csv"])
+    {
+        Run = (c, key) => Run(IndexStage.Rows(c), c.Spec.Split, c.Spec.Seed, c.Workspace.SplitFolder(key), c.Log),
+        OnReused = (c, found) => c.Log.Info($"split: up to date (split hash {found.Value(Hash)[..12]})"),
+    };
+
+    public static List<SplitRow> Rows(IStageContext c) => SplitFile.Read(c.Workspace.Absolute(c.Lock("split").Outputs[SplitCsv].Path));
 
     public static StageResult Run(IReadOnlyList<IndexRow> index, SplitSpec spec, long seed, string outputFolder, ILog log)
     {

@@ -7,7 +7,7 @@ namespace MalariaLab.Modelling.Export;
 /// <summary>What a deployed model needs besides its weights, stored in the ONNX file's metadata_props.</summary>
 /// <summary>What an exported model file says about itself: the identities that are equal across reproductions (spec hash,
 /// dataset fingerprint, split hash, code), never a run id, time or path, so identical training gives identical files.</summary>
-public sealed record OnnxMetadata(ModelProvenance Provenance, string Arch, int Size, string Interpolation, double Scale, double Threshold, string Weights);
+public sealed record OnnxMetadata(ModelProvenance Provenance, string Arch, int Size, string Interpolation, double Scale, string Weights);
 
 /// <summary>Writes a network as a self-contained ONNX model (opset 17): input <c>image</c> uint8 [N, size, size, 3]
 /// (RGB, decoded and resized as the pipeline does), the scaling and the NHWC → NCHW change inside the graph, then
@@ -47,7 +47,7 @@ public static class OnnxModelFile
             ProducerVersion = typeof(OnnxModelFile).Assembly.GetName().Version?.ToString() ?? "",
             Graph = g.Proto,
             DocString = $"{metadata.Arch}: Parasitized vs Uninfected red-blood-cell crops. Input uint8 RGB [N, {size}, {size}, 3], " +
-                        $"resized from the original with Pillow's {metadata.Interpolation.ToUpperInvariant()}; probability >= {metadata.Threshold} means Parasitized.",
+                        $"resized from the original with Pillow's {metadata.Interpolation.ToUpperInvariant()}; the output is P(Parasitized) (the run's report names the decision threshold it used).",
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
         foreach (var (key, value) in Metadata(metadata)) model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
@@ -64,7 +64,6 @@ public static class OnnxModelFile
         yield return ("interpolation", m.Interpolation);
         yield return ("resize", $"Pillow Image.resize(({m.Size}, {m.Size}), {m.Interpolation.ToUpperInvariant()}) after convert('RGB')");
         yield return ("scale", Number(m.Scale));
-        yield return ("threshold", Number(m.Threshold));
         yield return ("class_names", string.Join(",", ClassNames));
         yield return ("positive_class", ClassNames[1]);
         yield return ("input", $"{Input}: uint8 [N, {m.Size}, {m.Size}, 3], RGB, HWC");

@@ -27,8 +27,38 @@ public static class TrainStage
 
     public static readonly StageDefinition Definition = new("train", 2,
         "Train into a new run folder (spec.yaml, split.csv, weights, history.csv, tensorboard/, manifest.json).",
-        // The run folder records the whole resolved spec, so a run answers only the spec it was trained with.
-        [""], ["index", "split", "prepare"], ["runs/<experiment>/<run-id>/weights/", "history.csv", "tensorboard/", "manifest.json"]);
+        // Exactly what training reads: the data arrives through index, split and prepare (their fingerprints), and the
+        // evaluate.* keys, description and sweep are read by later stages only. The run folder keeps the spec it was
+        // trained with; a run reused for an edited description or threshold is evaluated and published again.
+        ["name", "seed", "preprocess.", "model.", "augment.", "train."], ["index", "split", "prepare"], ["runs/<experiment>/<run-id>/weights/", "history.csv", "tensorboard/", "manifest.json"])
+    {
+        Run = (c, key) =>
+        {
+            var inputs = new TrainInputs(c.Spec, IndexStage.Rows(c), IndexStage.DatasetFingerprint(c), SplitStage.Rows(c), c.Lock("split").Value(SplitStage.Hash),
+                PrepareStage.ImagesOf(c), c.Lock("prepare").Key, c.Service<TrainSettings>().Threads, key, EnvironmentInfo.Capture());
+            var run = TrainNew(inputs, c.Workspace.RunsOf(c.Spec.Name), c.Log, c.Cancel);
+            c.Remember(RunMemo, run);
+            return ResultOf(run);
+        },
+        // The code that trains (the built library's identity) and the thread count change the weights bit for bit.
+        ExtraInputs = c => [("code", CodeIdentity.Value), ("threads", c.Service<TrainSettings>().Threads.ToString(CultureInfo.InvariantCulture))],
+        OnReused = (c, _) =>
+        {
+            var run = RunOf(c);
+            c.Remember(RunMemo, run);
+            c.Log.Info($"train: run {run.Path} already answers this spec (same training keys, data, split, code and threads); reused. --force trains again.");
+        },
+    };
+
+    public const string RunMemo = "run";
+
+    /// <summary>The run folder the resolved train stage of this walk points to.</summary>
+    public static RunFolder RunOf(IStageContext c) => RunFolder.Open(c.Workspace.Absolute(c.Lock("train").Value(Run)));
+
+    /// <summary>Evaluate and publish act on one run folder: two runs whose results have the same content (a retrain with
+    /// identical weights) are still two runs, each evaluated and published.</summary>
+    public static IEnumerable<(string Name, string Value)> RunInput(IStageContext c) =>
+        c.TryLock("train") is { } trained ? [(Run, trained.Value(Run))] : [];
 
     /// <summary>Trains into a new folder under <paramref name="experimentRuns"/>; returns the run whatever its status.</summary>
     public static RunFolder TrainNew(TrainInputs inputs, string experimentRuns, ILog log, CancellationToken cancel = default)
@@ -122,7 +152,7 @@ public static class TrainStage
         {
             ["arch"] = spec.Model.Arch, ["input"] = $"N x 3 x {p.Size} x {p.Size}, RGB * {p.Scale}", ["output"] = "logit of Parasitized",
             ["size"] = p.Size.ToString(CultureInfo.InvariantCulture), ["interpolation"] = p.Interpolation, ["scale"] = p.Scale.ToString("R", CultureInfo.InvariantCulture),
-            ["threshold"] = spec.Evaluate.Threshold.ToString("R", CultureInfo.InvariantCulture), ["class_names"] = string.Join(",", OnnxModelFile.ClassNames),
+            ["class_names"] = string.Join(",", OnnxModelFile.ClassNames),
         };
         foreach (var (key, value) in provenance.Pairs()) metadata[key] = value;
         SafetensorsExport.Save(model, run.File("weights/last.safetensors"), new Dictionary<string, string>(metadata) { ["epoch"] = outcome.History[^1].Epoch.ToString() });
@@ -135,7 +165,7 @@ public static class TrainStage
     static void WriteOnnx(LayeredNetwork model, RunFolder run, ExperimentSpec spec, ModelProvenance provenance, string which)
     {
         var metadata = new OnnxMetadata(provenance, spec.Model.Arch, spec.Preprocess.Size, spec.Preprocess.Interpolation,
-            spec.Preprocess.Scale, spec.Evaluate.Threshold, $"weights/{which}.bin");
+            spec.Preprocess.Scale, $"weights/{which}.bin");
         OnnxModelFile.Write(run.File($"weights/{which}.onnx"), metadata, model.ToOnnx);
     }
 }

@@ -25,7 +25,37 @@ public static class EvaluateStage
 
     public static readonly StageDefinition Definition = new("evaluate", 1,
         "Score the run: predictions, metrics (metric registry), classification report, per-patient table, figures (figure registry).",
-        ["evaluate."], ["train", "index", "prepare"], [.. Files.Select(f => "runs/<experiment>/<run-id>/" + f), "plots/*.png"]);
+        ["evaluate."], ["train", "index", "prepare"], [.. Files.Select(f => "runs/<experiment>/<run-id>/" + f), "plots/*.png"])
+    {
+        Run = (c, _) => RunInWalk(c),
+        ExtraInputs = TrainStage.RunInput,
+    };
+
+    /// <summary>The data of this walk, for scoring.</summary>
+    public static EvaluationData DataOf(IStageContext c) =>
+        new(IndexStage.Rows(c), IndexStage.DatasetFingerprint(c), IndexStage.DataRootOf(c), IndexStage.SkippedCsvOf(c), PrepareStage.ImagesOf(c));
+
+    /// <summary>A complete run is scored in place. A published (sealed) run keeps its files: when the spec now asks for
+    /// other evaluate.* settings than the run was published with (a new threshold), the evaluation goes to a new
+    /// evaluations/&lt;time&gt;-spec-... folder, and that folder is this stage's output.</summary>
+    static StageResult RunInWalk(IStageContext c)
+    {
+        var run = TrainStage.RunOf(c);
+        if (RunManifest.Read(run.Path).Status != RunStatus.Published)
+        {
+            Run(run, c.Spec, DataOf(c), c.Log);
+            return ResultOf(run);
+        }
+        var published = SpecLoader.LoadFile(run.File("spec.yaml"));
+        bool same = c.Spec.Values.InSchemaOrder.Where(v => v.Key.StartsWith("evaluate.", StringComparison.Ordinal))
+            .All(v => Equals(v.Value, published.Values[v.Key]));
+        if (same) return ResultOf(run);
+        var split = SplitFile.Read(run.File("split.csv"));
+        string subset = c.Spec.Evaluate.Subset == "auto" ? (split.Any(r => r.Subset == Subsets.Test) ? Subsets.Test : Subsets.Validation) : c.Spec.Evaluate.Subset;
+        var request = new EvaluationRequest(c.Spec.Evaluate.Threshold, subset, PublishedRunEvaluation.Label(null, c.Spec.Evaluate.Threshold, subset, null), "the run's split (evaluate.* changed in the spec)");
+        string folder = PublishedRunEvaluation.Write(run, c.Spec, DataOf(c), split, request, c.Log);
+        return new(Files.ToDictionary(f => f, f => StageCache.HashedFile(Path.Combine(folder, f))), new Dictionary<string, string> { [TrainStage.Run] = run.Path });
+    }
 
     public static EvaluationMetrics Run(RunFolder run, ExperimentSpec spec, EvaluationData data, ILog log)
     {

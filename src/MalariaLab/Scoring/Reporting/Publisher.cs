@@ -12,7 +12,16 @@ public static class Publisher
 {
     public static readonly StageDefinition Definition = new("publish", 1,
         "Write report.md/html and seal the run: every file and its SHA-256 in manifest.json, read-only, latest pointer.",
-        [], ["evaluate"], ["runs/<experiment>/<run-id>/report.md", "report.html", "manifest.json (sealed)", "runs/<experiment>/latest"]);
+        [], ["evaluate"], ["runs/<experiment>/<run-id>/report.md", "report.html", "manifest.json (sealed)", "runs/<experiment>/latest"])
+    {
+        Run = (c, _) =>
+        {
+            var run = Modelling.Training.TrainStage.RunOf(c);
+            Publish(run, c.Spec, c.Log);
+            return ResultOf(run);
+        },
+        ExtraInputs = Modelling.Training.TrainStage.RunInput,
+    };
 
     public static void Publish(RunFolder run, ExperimentSpec spec, ILog log)
     {

@@ -129,7 +129,7 @@ public static class Benchmark
     static (double Batch256, double Batch1LatencyMs) OnnxInference(ExperimentSpec spec, nn.Module<Tensor, Tensor> net, TrainingData data, long[] rows, int threads, int repeats)
     {
         var entry = ModelRegistry.Find(spec.Model.Arch);
-        var metadata = new OnnxMetadata(new ModelProvenance(spec.Hash, "bench", "bench", "bench"), spec.Model.Arch, spec.Preprocess.Size, spec.Preprocess.Interpolation, spec.Preprocess.Scale, spec.Evaluate.Threshold, "untrained");
+        var metadata = new OnnxMetadata(new ModelProvenance(spec.Hash, "bench", "bench", "bench"), spec.Model.Arch, spec.Preprocess.Size, spec.Preprocess.Interpolation, spec.Preprocess.Scale, "untrained");
         byte[] model = OnnxModelFile.Build(metadata, ((LayeredNetwork)net).ToOnnx).ToByteArray();
         using var runner = OnnxRunner.FromBytes(model, "cpu", threads);
         int imageBytes = spec.Preprocess.Size * spec.Preprocess.Size * 3;

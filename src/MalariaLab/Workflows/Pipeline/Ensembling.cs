@@ -65,7 +65,7 @@ public static class Ensembling
                                               "train a patient-kfold spec with split.test, or give --input with labelled data no member saw");
             return new EnsembleData(own.EvaluationData(), scored, $"the test patients every member held out ({members[0].Manifest.DatasetSource})");
         }
-        var (other, everything) = Orchestrator.LabelledInput(spec, input, options, log);
+        var (other, everything) = RunEvaluation.LabelledInput(spec, input, options, log);
         EnsembleMembers.RefuseSeenPatients(members, everything.Select(r => r.Patient), $"ensemble on {input}");
         RefuseSeenImages(members, other.IndexRows(), spec, options, log);
         return new EnsembleData(other.EvaluationData(), everything, input);

@@ -13,7 +13,7 @@ public class PublishedRunEvaluationTests(TinyRun tiny) : IClassFixture<TinyRun>
     public void Another_threshold_gets_its_own_folder_and_the_seal_holds()
     {
         var before = tiny.Run.HashFiles();
-        string folder = Orchestrator.EvaluatePublished(tiny.Run, tiny.Options, 0.3, null, null, null, new CapturingLog());
+        string folder = RunEvaluation.EvaluatePublished(tiny.Run, tiny.Options, 0.3, null, null, null, new CapturingLog());
         Assert.StartsWith(tiny.Run.File("evaluations/"), folder);
         Assert.EndsWith("-validation-t0.3", folder);
         var metrics = RunFiles.ReadMetrics(Path.Combine(folder, "metrics.json"))!;
@@ -35,7 +35,7 @@ public class PublishedRunEvaluationTests(TinyRun tiny) : IClassFixture<TinyRun>
     {
         using var other = new TempFolder();
         SyntheticData.WriteFolder(other.File("new-cells"), [("Q1", 3, 2), ("Q2", 1, 4)]);
-        string folder = Orchestrator.EvaluatePublished(tiny.Run, tiny.Options, null, null, other.File("new-cells"), "clinic-b", new CapturingLog());
+        string folder = RunEvaluation.EvaluatePublished(tiny.Run, tiny.Options, null, null, other.File("new-cells"), "clinic-b", new CapturingLog());
         Assert.EndsWith("-clinic-b", folder);
         var metrics = RunFiles.ReadMetrics(Path.Combine(folder, "metrics.json"))!;
         Assert.Equal(10, metrics.Images);

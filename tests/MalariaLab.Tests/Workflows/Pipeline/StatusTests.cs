@@ -40,7 +40,35 @@ public class StatusTests
         var resplit = Status(tiny, "split.validation=0.5");
         Assert.Equal(StageStatus.UpToDate, resplit["prepare"].State);
         Assert.Equal(["split.validation: 0.25 → 0.5"], resplit["split"].Changes);
-        Assert.Equal(["upstream split is stale", "split.validation: 0.25 → 0.5"], resplit["train"].Changes);
+        Assert.Equal(["upstream split is stale"], resplit["train"].Changes); // train reads the split, not the split keys
+
+        // Train keys on what it reads: a new description changes nothing; a new threshold re-runs evaluate and publish only.
+        Assert.All(Status(tiny, "description=x").Values, s => Assert.True(s.State == StageStatus.UpToDate, $"{s.Stage}: {s.State} {string.Join("; ", s.Changes)}"));
+        var threshold = Status(tiny, "evaluate.threshold=0.3");
+        foreach (var stage in new[] { "download", "extract", "index", "split", "prepare", "train" })
+            Assert.Equal(StageStatus.UpToDate, threshold[stage].State);
+        Assert.Equal(["evaluate.threshold: 0.5 → 0.3"], threshold["evaluate"].Changes);
+        Assert.Equal(StageStatus.Stale, threshold["publish"].State);
+    }
+
+    [Fact]
+    public void A_new_threshold_on_a_published_run_is_evaluated_into_a_new_folder_without_retraining()
+    {
+        using var tiny = new TinyExperiment();
+        var options = tiny.Options();
+        var run = new Orchestrator(tiny.Spec(options), options, new CapturingLog()).TrainEvaluatePublish();
+        var sealedManifest = File.ReadAllBytes(run.File("manifest.json"));
+
+        var changed = tiny.Options("evaluate.threshold=0.3");
+        var log = new CapturingLog();
+        var again = new Orchestrator(tiny.Spec(changed), changed, log).TrainEvaluatePublish();
+        Assert.Equal(run.Path, again.Path);
+        Assert.Contains("already answers this spec", log.Text);
+        var evaluation = Assert.Single(Directory.GetDirectories(run.File("evaluations")));
+        Assert.EndsWith("-t0.3", evaluation);
+        Assert.Contains("\"threshold\": 0.3", File.ReadAllText(Path.Combine(evaluation, "evaluation.json")));
+        Assert.Equal(sealedManifest, File.ReadAllBytes(run.File("manifest.json"))); // the sealed run is untouched
+        Assert.All(Status(tiny, "evaluate.threshold=0.3").Values, s => Assert.Equal(StageStatus.UpToDate, s.State));
     }
 
     [Fact]
