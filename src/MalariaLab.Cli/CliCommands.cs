@@ -239,10 +239,25 @@ public static class CliCommands
             throw new MalariaLabException($"{run.Path}: is an ensemble; {command} takes a trained run ({instead})");
     }
 
-    /// <summary>First Ctrl+C: stop after the current batch (the run is marked incomplete). Second: the default (kill).</summary>
+    /// <summary>Set when SIGTERM arrived: the process then exits 143 (128 + 15) after stopping cleanly, as schedulers expect.</summary>
+    public static bool Terminated { get; private set; }
+
+    static System.Runtime.InteropServices.PosixSignalRegistration? _sigterm;
+
+    /// <summary>First Ctrl+C: stop after the current batch (the run is marked incomplete). Second: the default (kill).
+    /// SIGTERM (what Slurm, Kubernetes and docker send) is handled like the first Ctrl+C; the run resumes on the next Train.</summary>
     static CancellationTokenSource CtrlC(ILog log)
     {
         var source = new CancellationTokenSource();
+        _sigterm?.Dispose();
+        _sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            Terminated = true;
+            if (source.IsCancellationRequested) return;
+            source.Cancel();
+            log.Info("SIGTERM: stopping after the current batch; Train again to resume from the last finished epoch...");
+        });
         Console.CancelKeyPress += (_, e) =>
         {
             if (source.IsCancellationRequested) return;

@@ -22,4 +22,5 @@ if (parse.Errors.Count > 0)
     Console.Error.WriteLine($"see: MalariaLab.Cli {parse.CommandResult.Command.Name} --help");
     return ErrorHandling.Usage;
 }
-return parse.Invoke();
+int code = parse.Invoke();
+return CliCommands.Terminated ? 143 : code; // the scheduler sees the signal it sent (128 + SIGTERM)

@@ -36,3 +36,9 @@ public sealed class FactWhenFileExistsAttribute : FactAttribute
         if (!File.Exists(path)) Skip = $"{path} is not on this machine";
     }
 }
+
+/// <summary>A theory that needs POSIX (signals).</summary>
+public sealed class UnixTheoryAttribute : TheoryAttribute
+{
+    public UnixTheoryAttribute() { if (OperatingSystem.IsWindows()) Skip = "needs POSIX (bash, signals)"; }
+}

@@ -18,6 +18,9 @@ public sealed class FastDropout : nn.Module<Tensor, Tensor>
 
     public double P { get; }
 
+    /// <summary>The mask generator's state (saved in training checkpoints so a resumed run draws the same masks).</summary>
+    public ulong[] RandomState { get => _random.State; set => _random.State = value; }
+
     public FastDropout(double p) : base("dropout")
     {
         P = p;

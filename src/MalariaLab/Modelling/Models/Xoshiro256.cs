@@ -24,5 +24,12 @@ public sealed class Xoshiro256(ulong s0, ulong s1, ulong s2, ulong s3)
         for (int i = 0; i < destination.Length; i++) destination[i] = Next();
     }
 
+    /// <summary>The generator's state (to checkpoint it) and its restoration.</summary>
+    public ulong[] State
+    {
+        get => [_s0, _s1, _s2, _s3];
+        set => (_s0, _s1, _s2, _s3) = (value[0], value[1], value[2], value[3]);
+    }
+
     static ulong Rotl(ulong x, int k) => (x << k) | (x >> (64 - k));
 }

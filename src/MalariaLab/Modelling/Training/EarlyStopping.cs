@@ -9,6 +9,12 @@ public sealed class EarlyStopping(int patience, double minDelta, bool maximize)
     public int BestEpoch { get; private set; }
     public int Wait { get; private set; }
 
+    public double[] State
+    {
+        get => [Best, BestEpoch, Wait];
+        set => (Best, BestEpoch, Wait) = (value[0], (int)value[1], (int)value[2]);
+    }
+
     /// <summary>Records one epoch's value; returns true when training should stop after this epoch.</summary>
     public bool Update(int epoch, double value)
     {
@@ -31,6 +37,12 @@ public sealed class BestTracker(bool maximize)
 {
     public double Best { get; private set; } = maximize ? double.NegativeInfinity : double.PositiveInfinity;
     public int BestEpoch { get; private set; }
+
+    public double[] State
+    {
+        get => [Best, BestEpoch];
+        set => (Best, BestEpoch) = (value[0], (int)value[1]);
+    }
 
     public bool Update(int epoch, double value)
     {

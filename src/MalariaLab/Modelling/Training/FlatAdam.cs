@@ -63,6 +63,26 @@ public sealed class FlatAdam : IDisposable
             parameter.addcdiv_(expAvg, denominator, value: -stepSize);
     }
 
+    /// <summary>The step count and both moments, for a training checkpoint (little-endian: step, then the floats).</summary>
+    public void WriteState(Stream stream)
+    {
+        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        writer.Write(_step);
+        foreach (var flat in new[] { _expAvg, _expAvgSq }) writer.Write(flat.bytes);
+    }
+
+    public void ReadState(Stream stream)
+    {
+        using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        _step = reader.ReadInt64();
+        foreach (var flat in new[] { _expAvg, _expAvgSq })
+        {
+            var bytes = reader.ReadBytes((int)flat.NumberOfElements * 4);
+            if (bytes.Length != flat.NumberOfElements * 4) throw new Foundation.Common.MalariaLabException("optimizer checkpoint: too short for this network");
+            bytes.CopyTo(flat.bytes);
+        }
+    }
+
     public void Dispose()
     {
         foreach (var (_, expAvg, denominator) in _updates)

@@ -38,6 +38,13 @@ public sealed class LearningRateSchedule(ScheduleSpec spec, double baseLr, int e
         }
     }
 
+    /// <summary>The plateau state (factor, best loss, epochs since), for a training checkpoint.</summary>
+    public double[] State
+    {
+        get => [_plateauFactor, _bestLoss, _sinceBest];
+        set => (_plateauFactor, _bestLoss, _sinceBest) = (value[0], value[1], (int)value[2]);
+    }
+
     /// <summary>After each epoch: plateau decays by gamma once val_loss has not improved for plateau_patience epochs (Keras' ReduceLROnPlateau, cooldown 0).</summary>
     public void EndOfEpoch(double validationLoss)
     {

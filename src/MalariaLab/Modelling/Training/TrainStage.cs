@@ -69,7 +69,9 @@ public static class TrainStage
 
         if (Directory.Exists(experimentRuns) && Directory.GetDirectories(experimentRuns).Any(d => File.Exists(Path.Combine(d, RunManifest.FileName)) && RunManifest.Read(d).Ensemble is not null))
             throw new MalariaLabException($"{experimentRuns} holds ensembles; give the experiment ('{spec.Name}') a name of its own");
-        var run = RunFolder.Create(experimentRuns, DateTimeOffset.UtcNow);
+        var (run, held) = Resumable(experimentRuns, inputs.StageKey, log) ?? Claim(RunFolder.Create(experimentRuns, DateTimeOffset.UtcNow));
+        using var _ = held;
+        var started = File.Exists(run.File(RunManifest.FileName)) ? RunManifest.Read(run.Path).Started : DateTimeOffset.UtcNow;
         log.Info($"train: run folder {run.Path}");
         AtomicFile.WriteAllText(run.File("spec.yaml"), spec.ToYaml());
         AtomicFile.WriteAllText(run.File("split.csv"), SplitFile.ToCsv(inputs.Split));
@@ -88,7 +90,7 @@ public static class TrainStage
             MallocTuned = MallocTuning.Applied,
             Environment = inputs.Environment,
             TrainKey = inputs.StageKey,
-            Started = DateTimeOffset.UtcNow,
+            Started = started,
         };
         manifest.Write(run.Path);
 
@@ -104,7 +106,12 @@ public static class TrainStage
             log.Info($"train: {data.Train.Length} training, {data.Validation.Length} validation images; batch {spec.Train.BatchSize}, {inputs.Threads} threads");
 
             var outcome = new Trainer(spec.Train, spec.Seed, log, spec.Augment, 255 * spec.Preprocess.Scale).Fit(model, data, run.Weights, run.File("tensorboard"),
-                history => AtomicFile.WriteAllText(run.File(RunFiles.HistoryCsv), HistoryFile.ToCsv(history)), cancel);
+                history => AtomicFile.WriteAllText(run.File(RunFiles.HistoryCsv), HistoryFile.ToCsv(history)), cancel, checkpointFolder: run.Path);
+            if (!outcome.Cancelled)
+            {
+                held.Dispose();
+                TrainingCheckpoint.Delete(run.Path); // a finished run has nothing to resume; the checkpoint is not one of its files
+            }
             ExportWeights(model, run, spec, outcome, new ModelProvenance(spec.Hash, inputs.DatasetFingerprint, inputs.SplitHash, inputs.Environment.Code));
             var bestEpoch = outcome.History.FirstOrDefault(h => h.Epoch == outcome.BestEpoch);
             manifest = manifest with
@@ -129,6 +136,39 @@ public static class TrainStage
             (manifest with { Status = RunStatus.Failed, StopReason = e.Message, Ended = DateTimeOffset.UtcNow }).Write(run.Path);
             throw;
         }
+    }
+
+    const string TrainingLock = "training.lock";
+
+    /// <summary>A run of the same training (its train key) that stopped before the end — Ctrl+C, SIGTERM, kill -9, a lost
+    /// machine — with a checkpoint to resume from, and that no live process is training (its lock is free).</summary>
+    static (RunFolder Run, FileStream Lock)? Resumable(string experimentRuns, string trainKey, ILog log)
+    {
+        if (!Directory.Exists(experimentRuns)) return null;
+        foreach (var folder in Directory.GetDirectories(experimentRuns).Order(StringComparer.Ordinal))
+        {
+            if (!File.Exists(Path.Combine(folder, TrainingCheckpoint.Folder, "state.json")) || !File.Exists(Path.Combine(folder, RunManifest.FileName))) continue;
+            RunManifest manifest;
+            try { manifest = RunManifest.Read(folder); }
+            catch (MalariaLabException) { continue; }
+            if (manifest.TrainKey != trainKey || manifest.Status is not (RunStatus.Running or RunStatus.Incomplete)) continue;
+            var run = RunFolder.Open(folder);
+            try
+            {
+                var held = Claim(run).Lock;
+                log.Info($"train: {run.Path} stopped during training ({manifest.Status}); resuming it");
+                return (run, held);
+            }
+            catch (IOException) { } // another process is training it
+        }
+        return null;
+    }
+
+    /// <summary>Holds the run's training lock while this process trains it (an advisory lock the OS drops when the process dies).</summary>
+    static (RunFolder Run, FileStream Lock) Claim(RunFolder run)
+    {
+        Directory.CreateDirectory(run.File(TrainingCheckpoint.Folder));
+        return (run, new FileStream(Path.Combine(run.File(TrainingCheckpoint.Folder), TrainingLock), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
     }
 
     /// <summary>The lock of a complete run: its weights by hash, and the folder.</summary>

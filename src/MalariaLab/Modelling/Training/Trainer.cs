@@ -19,8 +19,10 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log, AugmentSpec? au
     LearningRateSchedule _schedule = new(spec.Schedule, spec.Lr, spec.Epochs, 1);
     long _globalStep;
 
+    /// <summary>Trains; with <paramref name="checkpointFolder"/> (the run folder) every finished epoch is checkpointed there,
+    /// and a checkpoint found there is resumed: the result is bit for bit that of an uninterrupted run.</summary>
     public TrainingOutcome Fit(nn.Module<Tensor, Tensor> model, TrainingData data, string weightsFolder, string tensorboardFolder,
-        Action<List<EpochMetrics>>? onEpoch = null, CancellationToken cancel = default)
+        Action<List<EpochMetrics>>? onEpoch = null, CancellationToken cancel = default, string? checkpointFolder = null)
     {
         Directory.CreateDirectory(weightsFolder);
         using var optimizer = new FlatAdam(model.parameters(), spec.Lr, spec.Beta1, spec.Beta2, spec.Epsilon) { WeightDecay = spec.WeightDecay };
@@ -34,8 +36,32 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log, AugmentSpec? au
                      Validation: utils.tensorboard.SummaryWriter(Path.Combine(tensorboardFolder, "validation")));
         string stopReason = $"reached train.epochs = {spec.Epochs}";
         bool cancelled = false;
+        var dropouts = TrainingCheckpoint.Dropouts(model);
 
-        for (int epoch = 1; epoch <= spec.Epochs; epoch++)
+        int firstEpoch = 1;
+        string? problem = null;
+        if (checkpointFolder is not null && TrainingCheckpoint.TryLoad(checkpointFolder, model, optimizer, out problem) is { } resumed)
+        {
+            firstEpoch = resumed.Epoch + 1;
+            _globalStep = resumed.GlobalStep;
+            TrainingCheckpoint.RestoreTorchRng(resumed.TorchRng);
+            for (int i = 0; i < dropouts.Count; i++) dropouts[i].RandomState = resumed.DropoutRngs[i];
+            _schedule.State = resumed.Schedule;
+            if (early is not null) early.State = resumed.EarlyStopping;
+            best.State = resumed.Best;
+            history.AddRange(resumed.History);
+            log.Info($"train: resuming after epoch {resumed.Epoch} of {spec.Epochs} from {Path.Combine(checkpointFolder, TrainingCheckpoint.Folder)}");
+            if (early is not null && early.Wait >= spec.EarlyStopping.Patience)
+            {
+                firstEpoch = spec.Epochs + 1; // it had stopped there
+                stopReason = $"early stopping: {spec.EarlyStopping.Monitor} did not improve for {spec.EarlyStopping.Patience} epochs (best at epoch {early.BestEpoch})";
+            }
+        }
+
+        else if (problem is not null && problem != "no checkpoint")
+            log.Warn($"train: cannot resume ({problem}); training from the first epoch");
+
+        for (int epoch = firstEpoch; epoch <= spec.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
             long[] order = spec.Shuffle
@@ -64,9 +90,17 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log, AugmentSpec? au
                      $"{metrics.Seconds:F1}s {metrics.ImagesPerSecond:F0} img/s{(isBest ? $" (best {spec.Checkpoint.Monitor}, saved)" : "")}");
             onEpoch?.Invoke(history);
 
-            if (early is not null && early.Update(epoch, metrics.Get(spec.EarlyStopping.Monitor)))
+            bool stop = early is not null && early.Update(epoch, metrics.Get(spec.EarlyStopping.Monitor));
+            if (checkpointFolder is not null)
+                TrainingCheckpoint.Save(checkpointFolder, model, optimizer, new TrainerState
+                {
+                    Epoch = epoch, GlobalStep = _globalStep, TorchRng = TrainingCheckpoint.CaptureTorchRng(),
+                    DropoutRngs = [.. dropouts.Select(d => d.RandomState)], Schedule = _schedule.State,
+                    EarlyStopping = early?.State ?? [], Best = best.State, History = [.. history],
+                });
+            if (stop)
             {
-                stopReason = $"early stopping: {spec.EarlyStopping.Monitor} did not improve for {spec.EarlyStopping.Patience} epochs (best at epoch {early.BestEpoch})";
+                stopReason = $"early stopping: {spec.EarlyStopping.Monitor} did not improve for {spec.EarlyStopping.Patience} epochs (best at epoch {early!.BestEpoch})";
                 break;
             }
             if (cancel.IsCancellationRequested)

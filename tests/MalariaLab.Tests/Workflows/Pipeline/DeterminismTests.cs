@@ -20,8 +20,10 @@ public class DeterminismTests
         var first = Train(a);
         var second = Train(b);
         Assert.Equal(first.SplitHash, second.SplitHash);
-        Assert.Equal(first.Files["weights/best.bin"], second.Files["weights/best.bin"]);
-        Assert.Equal(first.Files["weights/last.bin"], second.Files["weights/last.bin"]);
+        // Every model file, not only the weights: safetensors and ONNX carry no run id, time or path.
+        var modelFiles = first.Files.Keys.Where(f => f.StartsWith("weights/", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["weights/best.bin", "weights/best.onnx", "weights/best.safetensors", "weights/last.bin", "weights/last.onnx", "weights/last.safetensors"], modelFiles);
+        foreach (var file in modelFiles) Assert.Equal(first.Files[file], second.Files[file]);
         Assert.Equal(first.Files["predictions.csv"], second.Files["predictions.csv"]);
     }
 
