@@ -2,7 +2,8 @@
 # The real-cluster test (Cake target Cluster; .ci/run calls it): installs Slurm and munge with apt-get, starts a
 # one-node Slurm on this machine, submits the arrays `sweep --emit=slurm --gather` wrote for a tiny sweep (3 seeds)
 # and a tiny 3-fold patient CV, waits for them, then checks every run is published, each gather job wrote its
-# summary, and each run's weights equal those of the same point trained locally at the same thread count.
+# summary, and each run's weights equal those of the same point trained locally at the same thread count. One CV
+# task is requeued (scontrol requeue) in the middle of its training: it must resume and still equal the local run.
 # Stops every daemon it started, by PID, also on failure. Without root or apt-get it says why it skipped and succeeds.
 set -euo pipefail
 started=$SECONDS
@@ -93,14 +94,36 @@ mkdir -p "$artifacts"
 cd "$root"
 declare -A array_of gather_of
 experiments=(ci-cluster-sweep ci-cluster-cv)
+# The CV trains 6 epochs (not the spec's 1) so that a task can be requeued between epochs.
+declare -A sets_of=([ci-cluster-sweep]="" [ci-cluster-cv]="--set=train.epochs=6")
 for name in "${experiments[@]}"; do
-    submit="$(dotnet "$cli" sweep --experiment="experiments/$name.yaml" --mirror="$data" --artifacts="$artifacts" \
+    # shellcheck disable=SC2086
+    submit="$(dotnet "$cli" sweep --experiment="experiments/$name.yaml" --mirror="$data" --artifacts="$artifacts" ${sets_of[$name]} \
         --emit=slurm --cpus=$cpus_per_task --throttle=2 --time=10 --mem=2G --gather 2>/dev/null | head -n 1)"
     ids="$(bash "$submit")"
     array_of[$name]="$(sed -n 's/^array=//p' <<<"$ids")"
     gather_of[$name]="$(sed -n 's/^gather=//p' <<<"$ids")"
     log "$name: submitted array job ${array_of[$name]} ($(sed -n 's/^#SBATCH --array=//p' "$(dirname "$submit")/sweep.slurm")), gather job ${gather_of[$name]} (afterok:${array_of[$name]})"
 done
+
+# Requeue the first CV task that has finished an epoch (its checkpoint is in the shared folder) while it trains on.
+requeue_started=$SECONDS
+requeued=""
+while [ -z "$requeued" ] && [ $((SECONDS - requeue_started)) -lt $timeout_seconds ]; do
+    for state in "$artifacts"/runs/ci-cluster-cv/*/resume/state.json; do
+        [ -f "$state" ] || continue
+        # Every running task is requeued: the one whose checkpoint this is among them.
+        tasks="$(squeue -h -j "${array_of[ci-cluster-cv]}" -t RUNNING -o '%i' | tr '\n' ' ')"
+        [ -n "${tasks// /}" ] || continue
+        epoch="$(sed -n 's/.*"Epoch": *\([0-9]*\).*/\1/p' "$state" | head -n 1)"
+        for task in $tasks; do scontrol requeue "$task"; done
+        requeued="${tasks%% *}"
+        log "ci-cluster-cv: requeued running array task(s) $tasks(scontrol requeue); $(basename "$(dirname "$(dirname "$state")")") had finished epoch $epoch of 6"
+        break
+    done
+    sleep 0.2
+done
+[ -n "$requeued" ] || fail "ci-cluster-cv: no task reached a checkpoint while running; nothing was requeued"
 
 waited=$SECONDS
 all_jobs="$(IFS=,; echo "${array_of[*]},${gather_of[*]}")"
@@ -117,6 +140,13 @@ for name in "${experiments[@]}"; do
     done_ok="$(grep -c '^COMPLETED 0:0$' <<<"$states" || true)"
     [ "$done_ok" = "$total" ] || fail "$name: array job ${array_of[$name]}: $done_ok of $total tasks completed: $(tr '\n' ';' <<<"$states")"
     log "$name: array job ${array_of[$name]}: $done_ok/$total array tasks COMPLETED (exit 0)"
+    if [ "$name" = ci-cluster-cv ]; then
+        restarts="$(scontrol -o show job "$requeued" | grep -o 'Restarts=[0-9]*' | cut -d= -f2)"
+        [ "${restarts:-0}" -ge 1 ] || fail "ci-cluster-cv: task $requeued shows Restarts=${restarts:-none}; expected the requeue"
+        resumed="$(grep -h 'train: resuming after epoch' "$artifacts"/sweeps/ci-cluster-cv/*/logs/*.log | head -n 1)"
+        [ -n "$resumed" ] || fail "ci-cluster-cv: no task log says 'train: resuming after epoch' after the requeue"
+        log "ci-cluster-cv: task $requeued restarted $restarts time(s) and said: $resumed"
+    fi
     gather_state="$(scontrol -o show job "${gather_of[$name]}" | grep -o 'JobState=[A-Z_]*' | cut -d= -f2)"
     [ "$gather_state" = COMPLETED ] || fail "$name: gather job ${gather_of[$name]} is $gather_state; expected COMPLETED"
 done
@@ -146,20 +176,20 @@ for i in 0 1 2; do
     local_runs+=("$(dotnet "$cli" train --experiment=experiments/ci-cluster-sweep.yaml --sweep-point=$i --mirror="$data" \
         --artifacts="$local_artifacts" --set=train.threads=$cpus_per_task 2>/dev/null)")
     local_runs+=("$(dotnet "$cli" train --experiment=experiments/ci-cluster-cv.yaml --fold=$i --mirror="$data" \
-        --artifacts="$local_artifacts" --set=train.threads=$cpus_per_task 2>/dev/null)")
+        --artifacts="$local_artifacts" --set=train.threads=$cpus_per_task --set=train.epochs=6 2>/dev/null)")
 done
 log "trained the 6 points locally in $((SECONDS - local_started)) s"
 equal=0
 for run in "${local_runs[@]}"; do
     name="$(basename "$(dirname "$run")")"
     spec_hash="$(field "$run" spec_hash)"
-    local_weights="$(field "$run" 'weights/best.bin')"
+    local_weights="$(field "$run" 'weights/best.bin')$(field "$run" 'weights/last.onnx')"
     match=""
     for cluster_run in "$artifacts/runs/$name"/*/; do
         [ "$(field "$cluster_run" spec_hash)" = "$spec_hash" ] && match="${cluster_run%/}"
     done
     [ -n "$match" ] || fail "$name: no cluster run with spec hash ${spec_hash:0:12} (local run $run)"
-    cluster_weights="$(field "$match" 'weights/best.bin')"
+    cluster_weights="$(field "$match" 'weights/best.bin')$(field "$match" 'weights/last.onnx')"
     [ -n "$local_weights" ] && [ "$local_weights" = "$cluster_weights" ] ||
         fail "$name: weights differ: cluster $(basename "$match") ${cluster_weights:0:16} vs local $(basename "$run") ${local_weights:0:16}"
     log "$name: cluster run $(basename "$match") weights/best.bin ${cluster_weights:0:16} = local run $(basename "$run")"

@@ -31,9 +31,9 @@ public static class DatasetIndexer
                 if (RefusedLink(Path.Combine(root, label, name!), folder) is { } reason)
                 {
                     log.Warn($"index: {path}: {reason}");
-                    skipped.Add(new SkippedFile(path, reason));
+                    skipped.Add(new SkippedFile(path, SkipCode.RefusedLink, reason));
                 }
-                else if (IsOsMetadata(name!)) skipped.Add(new SkippedFile(path, "ignored: operating-system metadata file"));
+                else if (IsOsMetadata(name!)) skipped.Add(new SkippedFile(path, SkipCode.OsMetadata, "ignored: operating-system metadata file"));
                 else found.Add((path, label));
             }
         }
@@ -54,7 +54,7 @@ public static class DatasetIndexer
         foreach (var label in Labels.All)
             if (!ordered.Any(r => r.Class == label))
             {
-                int excluded = skippedOrdered.Count(s => s.Path.StartsWith(label + "/") && s.Reason.StartsWith("excluded"));
+                int excluded = skippedOrdered.Count(s => s.Path.StartsWith(label + "/") && s.Code.IsExcludedByCorrections());
                 throw new MalariaLabException($"{Path.Combine(root, label)}: no readable images in class folder '{label}'" +
                     (excluded > 0 ? $" ({excluded} excluded by the corrections policy)" : ""));
             }
@@ -120,7 +120,7 @@ public static class DatasetIndexer
     {
         string name = path[(path.IndexOf('/') + 1)..];
         if (!name.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
-            return new(null, new SkippedFile(path, "not a .png file"));
+            return new(null, new SkippedFile(path, SkipCode.NotPng, "not a .png file"));
         byte[] bytes = File.ReadAllBytes(Path.Combine(root, path));
         RgbImage image;
         try
@@ -129,27 +129,27 @@ public static class DatasetIndexer
         }
         catch (MalariaLabException e)
         {
-            return new(null, new SkippedFile(path, e.Message[(path.Length + 2)..]));
+            return new(null, new SkippedFile(path, SkipCode.Unreadable, e.Message[(path.Length + 2)..]));
         }
-        var (label, correction) = ApplyCorrections(name, cls, corrections, lists);
-        if (label is null) return new(null, new SkippedFile(path, correction));
+        var (label, correction, excluded) = ApplyCorrections(name, cls, corrections, lists);
+        if (label is null) return new(null, new SkippedFile(path, excluded!.Value, correction));
         string patient = patients is not null && patients.TryGetValue(name, out var id) ? id : PatientMaps.FromFileName(name);
         return new(new IndexRow(path, cls, label, patient, image.Width, image.Height, Hashing.Sha256Hex(bytes), correction), null);
     }
 
-    /// <summary>The label after the corrections policy, and which list decided it. A null label means excluded.</summary>
-    public static (string? Label, string Correction) ApplyCorrections(string name, string cls, string policy, CorrectionLists? lists)
+    /// <summary>The label after the corrections policy, and which list decided it. A null label means excluded, and why.</summary>
+    static (string? Label, string Correction, SkipCode? Excluded) ApplyCorrections(string name, string cls, string policy, CorrectionLists? lists)
     {
-        if (policy == "none" || lists is null) return (cls, "none");
+        if (policy == "none" || lists is null) return (cls, "none", null);
         bool parasitized = cls == Labels.Parasitized;
         var confirmed = parasitized ? lists.TrueParasitized : lists.TrueUninfected;
         var rejected = parasitized ? lists.FalseParasitized : lists.FalseUninfected;
-        if (confirmed.Contains(name)) return (cls, "confirmed");
+        if (confirmed.Contains(name)) return (cls, "confirmed", null);
         if (rejected.Contains(name))
             return policy == "relabel"
-                ? (parasitized ? Labels.Uninfected : Labels.Parasitized, "relabelled")
-                : (null, $"excluded: in {(parasitized ? "False_parasitized" : "False_uninfected")} (Fuhad et al. 2020)");
-        return policy == "relabel" ? (cls, "unlisted") : (null, "excluded: in no True list (Fuhad et al. 2020)");
+                ? (parasitized ? Labels.Uninfected : Labels.Parasitized, "relabelled", null)
+                : (null, $"excluded: in {(parasitized ? "False_parasitized" : "False_uninfected")} (Fuhad et al. 2020)", SkipCode.ExcludedFalse);
+        return policy == "relabel" ? (cls, "unlisted", null) : (null, "excluded: in no True list (Fuhad et al. 2020)", SkipCode.ExcludedUnlisted);
     }
 
     static void Report(List<IndexRow> rows, List<SkippedFile> skipped, string corrections, CorrectionLists? lists, IReadOnlyDictionary<string, string>? patients, ILog log)
@@ -168,7 +168,7 @@ public static class DatasetIndexer
             int unmapped = rows.Count(r => !patients.ContainsKey(r.FileName));
             if (unmapped > 0) log.Warn($"{unmapped} images are not in the patient maps; their patient is the file name prefix before _IMG");
         }
-        foreach (var group in skipped.GroupBy(s => s.Reason.StartsWith("excluded") ? "excluded by corrections" : s.Reason).OrderBy(g => g.Key, StringComparer.Ordinal))
+        foreach (var group in skipped.GroupBy(s => s.Code.IsExcludedByCorrections() ? "excluded by corrections" : s.Reason).OrderBy(g => g.Key, StringComparer.Ordinal))
             log.Info($"skipped {group.Count()}: {group.Key}{(group.Count() <= 3 ? " (" + string.Join(", ", group.Select(g => g.Path)) + ")" : "")}");
         foreach (var label in Labels.All)
             log.Info($"{label}: {Plural.Of(rows.Count(r => r.Label == label), "image")}");

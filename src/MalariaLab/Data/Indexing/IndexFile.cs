@@ -13,7 +13,7 @@ public static class IndexFile
         [r.Path, r.Class, r.Label, r.Patient, r.Width.ToString(CultureInfo.InvariantCulture), r.Height.ToString(CultureInfo.InvariantCulture), r.Sha256, r.Correction]));
 
     public static string SkippedToCsv(IEnumerable<SkippedFile> skipped) =>
-        Csv.Write(["path", "reason"], skipped.Select(s => (IReadOnlyList<string>)[s.Path, s.Reason]));
+        Csv.Write(["path", "code", "reason"], skipped.Select(s => (IReadOnlyList<string>)[s.Path, s.Code.Text(), s.Reason]));
 
     public static List<IndexRow> Read(string path) =>
         Csv.ReadRecords(path, Header).Select(r => new IndexRow(r["path"], r["class"], r["label"], r["patient"],

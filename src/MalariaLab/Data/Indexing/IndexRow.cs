@@ -15,4 +15,26 @@ public sealed record IndexRow(string Path, string Class, string Label, string Pa
 }
 
 /// <summary>A file left out of the index, and why.</summary>
-public sealed record SkippedFile(string Path, string Reason);
+public sealed record SkippedFile(string Path, SkipCode Code, string Reason);
+
+/// <summary>Why a file is not in the index, as a code that downstream stages compare (skipped.csv's code column); the
+/// reason beside it is for people.</summary>
+public enum SkipCode
+{
+    RefusedLink,
+    OsMetadata,
+    NotPng,
+    Unreadable,
+    /// <summary>Named in Fuhad et al.'s False_parasitized / False_uninfected list (corrections: exclude).</summary>
+    ExcludedFalse,
+    /// <summary>In no True list (corrections: exclude).</summary>
+    ExcludedUnlisted,
+}
+
+public static class SkipCodes
+{
+    /// <summary>The code as written in skipped.csv (kebab case: excluded-false, os-metadata, ...).</summary>
+    public static string Text(this SkipCode code) => string.Concat(code.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+
+    public static bool IsExcludedByCorrections(this SkipCode code) => code is SkipCode.ExcludedFalse or SkipCode.ExcludedUnlisted;
+}

@@ -10,7 +10,7 @@ public static class IndexStage
 {
     public const string IndexCsv = "index.csv", SkippedCsv = "skipped.csv", Fingerprint = "dataset_fingerprint", DataRoot = "data_root";
 
-    public static readonly StageDefinition Definition = new("index", 1,
+    public static readonly StageDefinition Definition = new("index", 2,
         "Index every image (class, label after corrections, patient, size, SHA-256); unreadable files to skipped.csv.",
         ["dataset.corrections"], ["download", "extract"], ["index/<key>/index.csv", "index/<key>/skipped.csv"])
     {

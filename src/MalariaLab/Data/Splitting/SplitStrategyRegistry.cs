@@ -32,8 +32,11 @@ public static class SplitStrategyRegistry
             if (Strategies.Any(s => s.Name == strategy.Name)) throw new InvalidOperationException($"split strategy '{strategy.Name}' is already registered");
             Strategies.Add(strategy);
         }
-        Foundation.Specs.SpecChoices.Add(KeyPath, strategy.Name, strategy.Description);
+        Foundation.Specs.SpecChoices.Add(KeyPath, strategy.Name, strategy.Description, traits: strategy.Traits);
     }
+
+    /// <summary>The strategy the spec names.</summary>
+    public static SplitStrategy Of(Foundation.Specs.SplitSpec split) => Get(split.Strategy);
 
     public static SplitStrategy Get(string name) =>
         All.FirstOrDefault(s => s.Name == name)

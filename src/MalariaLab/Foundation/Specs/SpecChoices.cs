@@ -7,13 +7,24 @@ public static class SpecChoices
 {
     static readonly Dictionary<string, List<(string Name, string Description)>> Choices = [];
     static readonly Dictionary<(string Key, string Choice), IReadOnlyList<string>> Uses = [];
+    static readonly HashSet<(string Key, string Choice, string Trait)> Traits = [];
+
+    /// <summary>Traits of split strategies the spec rules depend on (typed on the strategy itself: SplitStrategy.IsKFold, ...).</summary>
+    public const string KFold = "k-fold", HeldOutTest = "held-out-test";
+
+    /// <summary>Whether a registered choice has a trait (split.strategy patient-kfold has k-fold).</summary>
+    public static bool Has(string keyPath, string choice, string trait)
+    {
+        lock (Choices) return Traits.Contains((keyPath, choice, trait));
+    }
 
     /// <summary>Registers a choice; <paramref name="uses"/>, when given, are the keys of the same section the choice
     /// reads (model.arch = wide-gap-cnn reads model.dense_dropout only): setting another one is a spec error.</summary>
-    public static void Add(string keyPath, string name, string description, IReadOnlyList<string>? uses = null)
+    public static void Add(string keyPath, string name, string description, IReadOnlyList<string>? uses = null, IReadOnlyList<string>? traits = null)
     {
         lock (Choices)
         {
+            foreach (var trait in traits ?? []) Traits.Add((keyPath, name, trait));
             if (!Choices.TryGetValue(keyPath, out var list)) Choices[keyPath] = list = [];
             if (list.All(c => c.Name != name)) list.Add((name, description));
             if (uses is not null) Uses[(keyPath, name)] = uses;

@@ -52,10 +52,11 @@ public static partial class SpecValidator
     static void CheckTogether(SortedValues values, Func<string, string> locationOf)
     {
         double validation = (double)values["split.validation"]!, test = (double)values["split.test"]!;
-        if (validation <= 0 && !((string)values["split.strategy"]! == "patient-kfold" && test > 0))
+        bool heldOutTest = SpecChoices.Has("split.strategy", (string)values["split.strategy"]!, SpecChoices.HeldOutTest);
+        if (validation <= 0 && !(heldOutTest && test > 0))
             throw new SpecException(locationOf("split.validation"), "split.validation",
                 "must be above 0: training needs validation images (early stopping and the best checkpoint watch them)");
-        if ((string)values["split.strategy"]! == "patient-kfold" && test > 0 && validation > 0)
+        if (heldOutTest && test > 0 && validation > 0)
             throw new SpecException(locationOf("split.validation"), "split.validation",
                 $"must be 0 with split.test ({test}) in patient-kfold: fold split.fold is then the validation set, and the test patients are held out of every fold");
         if (validation + test >= 1)

@@ -161,12 +161,12 @@ public static class EvaluateStage
             foreach (var label in Labels.All) rows.Add(new SampleRow(label, data.Index.Where(r => r.Label == label).Select(r => r.Path).Take(5).ToList()));
             return rows;
         }
-        var skipped = Csv.ReadRecords(data.SkippedCsv, "path", "reason");
+        var skipped = Csv.ReadRecords(data.SkippedCsv, "path", "code");
         foreach (var cls in Labels.All)
         {
             rows.Add(new SampleRow($"True {cls}", data.Index.Where(r => r.Class == cls && r.Correction == "confirmed").Select(r => r.Path).Take(5).ToList()));
             rows.Add(new SampleRow($"False {cls}", data.Index.Where(r => r.Class == cls && r.Correction == "relabelled").Select(r => r.Path)
-                .Concat(skipped.Where(s => s["path"].StartsWith(cls + "/") && s["reason"].StartsWith("excluded: in False_")).Select(s => s["path"]))
+                .Concat(skipped.Where(s => s["path"].StartsWith(cls + "/") && s["code"] == SkipCode.ExcludedFalse.Text()).Select(s => s["path"]))
                 .Take(5).ToList()));
         }
         return rows;

@@ -1,3 +1,4 @@
+using MalariaLab.Data.Splitting;
 using System.Globalization;
 using MalariaLab.Foundation.Common;
 using MalariaLab.Foundation.Runs;
@@ -12,7 +13,7 @@ public static class CrossValidation
 {
     public static IReadOnlyList<RunFolder> Run(ExperimentSpec spec, PipelineOptions options, int? onlyFold, ILog log, CancellationToken cancel = default)
     {
-        if (spec.Split.Strategy != "patient-kfold")
+        if (!SplitStrategyRegistry.Of(spec.Split).IsKFold)
             return [new Orchestrator(spec, options, log, cancel: cancel).TrainEvaluatePublish()];
         if (onlyFold is { } only && (only < 0 || only >= spec.Split.Folds))
             throw new MalariaLabException($"--fold={only}: the spec has folds 0..{spec.Split.Folds - 1}");

@@ -33,7 +33,7 @@ public static class Ensembling
     /// held-out test patients, as &lt;experiment&gt;-ensemble.</summary>
     public static RunFolder? AfterCrossValidation(ExperimentSpec spec, IReadOnlyList<RunFolder> folds, PipelineOptions options, ILog log)
     {
-        if (spec.Split.Strategy != "patient-kfold" || spec.Split.Test <= 0 || folds.Count != spec.Split.Folds) return null;
+        if (!SplitStrategyRegistry.Of(spec.Split).HoldsTestOutOfEveryFold || spec.Split.Test <= 0 || folds.Count != spec.Split.Folds) return null;
         log.Info($"cross-validation: ensemble of the {folds.Count} fold models on the patients held out of every fold (split.test {spec.Split.Test.ToString(CultureInfo.InvariantCulture)})");
         try
         {

@@ -1,3 +1,4 @@
+using MalariaLab.Data.Splitting;
 using System.Globalization;
 using MalariaLab.Foundation.Common;
 using MalariaLab.Workflows.Pipeline;
@@ -33,14 +34,14 @@ public sealed record FanOut(string Kind, int Tasks, IReadOnlyList<FanOutRun> Run
             }
             return new FanOut(Sweep, points.Count, runs);
         }
-        if (spec.Split.Strategy == "patient-kfold")
+        if (SplitStrategyRegistry.Of(spec.Split).IsKFold)
             return new FanOut(Folds, spec.Split.Folds, FoldsOf(spec).Select((f, i) => new FanOutRun(i, f.Label, f.Spec)).ToList());
         throw new MalariaLabException($"{options.Experiment}: nothing to fan out; expected a 'sweep:' section or split.strategy patient-kfold");
     }
 
     /// <summary>The runs one train invocation publishes for <paramref name="spec"/>: every fold, or the spec itself.</summary>
     static IEnumerable<(string Label, ExperimentSpec Spec)> FoldsOf(ExperimentSpec spec) =>
-        spec.Split.Strategy != "patient-kfold"
+        !SplitStrategyRegistry.Of(spec.Split).IsKFold
             ? [("", spec)]
             : Enumerable.Range(0, spec.Split.Folds).Select(f =>
                 ($"fold {f}", SpecLoader.Override(spec, ("split.fold", f.ToString(CultureInfo.InvariantCulture)))));

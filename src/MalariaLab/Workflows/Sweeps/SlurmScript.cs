@@ -19,8 +19,22 @@ public static class SlurmScript
         text.AppendLine($"# Array task N trains {(job.FanOut.Kind == FanOut.Sweep ? "sweep point N" : "fold N")} of {job.Name} into the shared artifacts folder.");
         Preamble(text, job);
         text.AppendLine("task=\"${SLURM_ARRAY_TASK_ID:?not an array task: submit with sbatch (see submit.sh)}\"");
-        text.AppendLine($"echo \"malarialab: {job.Name} task $task of {job.FanOut.Tasks} on $(hostname) with {s.Cpus} cpus\" >&2");
-        text.AppendLine($"exec dotnet \"$cli\" {ShellWords.Join(["train", .. job.Options])} {job.FanOut.IndexOption}=\"$task\"");
+        text.AppendLine($"echo \"malarialab: {job.Name} task $task of {job.FanOut.Tasks} on $(hostname) with {s.Cpus} cpus (restart ${{SLURM_RESTART_COUNT:-0}})\" >&2");
+        // Preemption, scontrol requeue and the time limit (--signal) all send SIGTERM: Train stops after its batch and
+        // exits 143, and the requeued task resumes from the last finished epoch (the checkpoint in the shared folder).
+        text.AppendLine("# SIGTERM (preemption, scontrol requeue, or --signal before the time limit) goes to Train, which stops after its batch;");
+        text.AppendLine("# the task is then requeued and Train resumes from its last finished epoch.");
+        text.AppendLine($"dotnet \"$cli\" {ShellWords.Join(["train", .. job.Options])} {job.FanOut.IndexOption}=\"$task\" &");
+        text.AppendLine("child=$!");
+        text.AppendLine("trap 'kill -TERM \"$child\" 2>/dev/null || true' TERM");
+        text.AppendLine("set +e");
+        text.AppendLine("wait \"$child\"; status=$?");
+        text.AppendLine("[ \"$status\" -gt 128 ] && kill -0 \"$child\" 2>/dev/null && { wait \"$child\"; status=$?; }  # the trap interrupted wait");
+        text.AppendLine("if [ \"$status\" = 143 ] && [ -n \"${SLURM_JOB_ID:-}\" ]; then");
+        text.AppendLine("  echo \"malarialab: stopped by SIGTERM; requeueing task $task to resume\" >&2");
+        text.AppendLine("  scontrol requeue \"$SLURM_JOB_ID\" 2>/dev/null || true  # already requeued by Slurm (preemption, scontrol requeue)");
+        text.AppendLine("fi");
+        text.AppendLine("exit \"$status\"");
         return text.ToString();
     }
 
@@ -59,7 +73,14 @@ public static class SlurmScript
     {
         var text = new StringBuilder("#!/usr/bin/env bash\n");
         text.AppendLine($"#SBATCH --job-name={name}");
-        if (array is not null) text.AppendLine($"#SBATCH --array={array}");
+        if (array is not null)
+        {
+            text.AppendLine($"#SBATCH --array={array}");
+            // Requeue on preemption or node failure; SIGTERM to the script 120 s before the time limit, so the task
+            // checkpoints and is requeued instead of being killed.
+            text.AppendLine("#SBATCH --requeue");
+            if (s.Time is not null) text.AppendLine("#SBATCH --signal=B:TERM@120");
+        }
         text.AppendLine($"#SBATCH --cpus-per-task={s.Cpus}");
         text.AppendLine("#SBATCH --ntasks=1");
         if (s.Time is not null) text.AppendLine($"#SBATCH --time={s.Time}");

@@ -65,6 +65,9 @@ public sealed class RealSampleTests : IClassFixture<RealSampleTests.Artifacts>
         Assert.Equal(3703, relabelled.Rows.Count);
         Assert.NotEqual(none.Fingerprint, relabelled.Fingerprint);
         Assert.Equal((124, 116), (falseParasitized, falseUninfected));
+        // skipped.csv says why by code (what Evaluate's mistakes figure compares), the reason beside it for people.
+        var codes = Csv.ReadRecords(excluded.SkippedCsv, "path", "code", "reason").GroupBy(s => s["code"]).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(new Dictionary<string, int> { ["excluded-false"] = 240, ["os-metadata"] = 2 }, codes);
     }
 
     [Fact]

@@ -34,6 +34,38 @@ public class SlurmScriptTests : IDisposable
         Assert.DoesNotContain("--time", plain);
         Assert.DoesNotContain("--mem", plain);
         Assert.DoesNotContain("%", plain.Split('\n').Single(l => l.StartsWith("#SBATCH --array", StringComparison.Ordinal)));
+        // Requeued on preemption; warned (SIGTERM) 120 s before a time limit so the task checkpoints and is requeued.
+        Assert.Contains("#SBATCH --requeue\n", script);
+        Assert.Contains("#SBATCH --signal=B:TERM@120\n", script);
+        Assert.DoesNotContain("#SBATCH --signal", plain);
+    }
+
+    [UnixFact]
+    public void A_task_stopped_by_sigterm_requeues_itself_and_keeps_exit_143()
+    {
+        var job = fixture.Job(fixture.FoldSpec, new ClusterSettings { Time = "10" });
+        Directory.CreateDirectory(fixture.Artifacts);
+        Directory.CreateDirectory(Path.GetDirectoryName(fixture.Cli)!);
+        File.WriteAllText(fixture.Cli, "");
+        string bin = fixture.Temp.File("fake-sigterm");
+        Directory.CreateDirectory(bin);
+        string calls = fixture.Temp.File("scontrol-calls");
+        // Train as Slurm's warning signal leaves it: stopped after its batch, exit 143.
+        WriteExecutable(Path.Combine(bin, "dotnet"), "#!/usr/bin/env bash\nexit 143\n");
+        WriteExecutable(Path.Combine(bin, "scontrol"), $"#!/usr/bin/env bash\nprintf '%s ' \"$@\" >> '{calls}'\n");
+        string path = fixture.Temp.File("sigterm.slurm");
+        File.WriteAllText(path, SlurmScript.Array(job));
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(path);
+        start.Environment["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH");
+        start.Environment["SLURM_ARRAY_TASK_ID"] = "1";
+        start.Environment["SLURM_JOB_ID"] = "77";
+        using var process = Process.Start(start)!;
+        string errors = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.Equal(143, process.ExitCode);
+        Assert.Equal("requeue 77 ", File.ReadAllText(calls));
+        Assert.Contains("requeueing task 1 to resume", errors);
     }
 
     [Theory]

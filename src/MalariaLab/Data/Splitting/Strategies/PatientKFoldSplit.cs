@@ -11,7 +11,11 @@ namespace MalariaLab.Data.Splitting.Strategies;
 public static class PatientKFoldSplit
 {
     public static readonly SplitStrategy Strategy = new("patient-kfold",
-        "k folds of whole patients (`split.fold` is the test fold; with `split.test`, the validation fold and whole patients held out of every fold)", Assign);
+        "k folds of whole patients (`split.fold` is the test fold; with `split.test`, the validation fold and whole patients held out of every fold)", Assign)
+    {
+        IsKFold = true,
+        HoldsTestOutOfEveryFold = true,
+    };
 
     const string Pool = "pool";
 
