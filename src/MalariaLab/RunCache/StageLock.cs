@@ -35,17 +35,27 @@ public sealed record StageLock(string Stage, int Version, string Key, SortedDict
 
     public string ToJson() => JsonSerializer.Serialize(this, Json) + "\n";
 
+    /// <summary>The lock, or null when the text is not a complete one: JSON null where a map, a string or an output is
+    /// expected counts as unreadable (the stage then runs again), never as a lock that crashes its reader.</summary>
     public static StageLock? TryParse(string text)
     {
+        StageLock? found;
         try
         {
-            return JsonSerializer.Deserialize<StageLock>(text, Json);
+            found = JsonSerializer.Deserialize<StageLock>(text, Json);
         }
         catch (JsonException)
         {
             return null;
         }
+        return found is not null && IsComplete(found) ? found : null;
     }
+
+    static bool IsComplete(StageLock l) =>
+        l.Stage is not null && l.Key is not null && l.Inputs is not null && l.Outputs is not null && l.Values is not null
+        && l.Inputs.Values.All(v => v is not null)
+        && l.Outputs.Values.All(o => o is { Path: not null, Identity: not null })
+        && l.Values.Values.All(v => v is not null);
 }
 
 /// <summary>What a stage hands back for its lock.</summary>

@@ -60,10 +60,24 @@ public static class PrepareStage
         var pixels = new byte[rows.Count * imageBytes];
         var progress = new ProgressMeter(log, "prepare", rows.Count, unit: "images");
         int done = 0;
-        Parallel.For(0, rows.Count, i =>
+        try
+        {
+            Prepare();
+        }
+        catch (AggregateException e) when (e.InnerExceptions.FirstOrDefault(x => x is MalariaLabException) is { } first)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw(); // the first image's own error, not a wrapper
+        }
+        void Prepare() => Parallel.For(0, rows.Count, i =>
         {
             string path = Path.Combine(dataRoot, rows[i].Path);
-            byte[] image = Preprocessor.Prepare(File.ReadAllBytes(path), path, spec);
+            byte[] bytes = File.ReadAllBytes(path);
+            // The pixels cached are those the index fingerprinted: a file changed since (or a data root that points
+            // elsewhere) is refused, naming it, instead of being cached under the old dataset fingerprint.
+            string sha = Hashing.Sha256Hex(bytes);
+            if (sha != rows[i].Sha256)
+                throw new MalariaLabException($"{path}: its SHA-256 is {sha[..12]}, the index recorded {rows[i].Sha256[..Math.Min(12, rows[i].Sha256.Length)]}; the data changed after indexing (index again: --force)");
+            byte[] image = Preprocessor.Prepare(bytes, path, spec);
             image.CopyTo(pixels, i * imageBytes);
             progress.Report(Interlocked.Increment(ref done));
         });

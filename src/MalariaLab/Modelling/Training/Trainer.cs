@@ -183,6 +183,20 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log, AugmentSpec? au
         board.Train.add_scalar("images_per_second", (float)m.ImagesPerSecond, m.Epoch);
         if (!spec.Histograms) return;
         foreach (var (name, parameter) in model.named_parameters())
-            board.Train.add_histogram(name, parameter.detach(), m.Epoch);
+            if (HistogramProblem(parameter) is { } problem) log.Warn($"tensorboard: no histogram of {name} at epoch {m.Epoch}: {problem}");
+            else board.Train.add_histogram(name, parameter.detach(), m.Epoch);
+    }
+
+    /// <summary>Why a tensor cannot be a TensorBoard histogram (TorchSharp throws on these), or null: a writer never
+    /// ends a run on odd values.</summary>
+    public static string? HistogramProblem(Tensor values)
+    {
+        using var _ = no_grad();
+        if (values.numel() == 0) return "no values";
+        using var finite = values.isfinite().all();
+        if (!finite.item<bool>()) return "non-finite values";
+        using var min = values.min();
+        using var max = values.max();
+        return min.item<float>() == max.item<float>() ? $"every value is {min.item<float>()}" : null;
     }
 }

@@ -24,7 +24,6 @@ public static class PublishedRunEvaluation
         var created = DateTimeOffset.UtcNow;
         string name = $"{created.UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{request.Label}";
         string root = run.File(EvaluationManifest.Folder), target = Path.Combine(root, name);
-        if (Directory.Exists(target)) throw new MalariaLabException($"{target} already exists; give another --label");
         Directory.CreateDirectory(root);
         string temp = Path.Combine(root, TempFiles.NameFor(name));
         try
@@ -40,7 +39,7 @@ public static class PublishedRunEvaluation
             var files = new SortedDictionary<string, string>(Directory.EnumerateFiles(temp, "*", SearchOption.AllDirectories)
                 .ToDictionary(f => Path.GetRelativePath(temp, f).Replace('\\', '/'), Hashing.Sha256OfFile), StringComparer.Ordinal);
             (evaluation with { Files = files }).Write(temp);
-            Directory.Move(temp, target);
+            target = MoveToFreeName(temp, target);
         }
         finally
         {
@@ -50,6 +49,23 @@ public static class PublishedRunEvaluation
         RunSeal.Verify(run, RunManifest.Read(run.Path)); // the sealed run is exactly as it was
         log.Info($"evaluate: wrote {target} (listed in {Path.Combine(root, "index.html")}); the sealed run is unchanged");
         return target;
+    }
+
+    /// <summary>Renames the finished folder to <paramref name="target"/>, or to target-2, -3, ... when another evaluation
+    /// of the run (finished in the same second, perhaps by another process) took the name: the rename is the claim.</summary>
+    static string MoveToFreeName(string temp, string target)
+    {
+        for (int n = 1; ; n++)
+        {
+            string name = n == 1 ? target : $"{target}-{n}";
+            if (Directory.Exists(name)) continue;
+            try
+            {
+                Directory.Move(temp, name);
+                return name;
+            }
+            catch (IOException) when (Directory.Exists(name) && n < 1000) { }
+        }
     }
 
     /// <summary>A label that is safe as part of a folder name.</summary>
