@@ -1,16 +1,64 @@
 #!/usr/bin/env bash
-# MalariaLab build entry point: restores the local .NET tools (Cake) and runs build/build.cake.
-# Works from any directory; every argument goes to Cake (e.g. --target=Train); returns Cake's exit code.
+# MalariaLab build entry point. Works from any directory and returns the exit code of what it ran.
+#  - Stage targets (Train, Predict, Status, Runs, ...) call the CLI directly: stdout carries only the command's
+#    output (pipe it: `./build.sh --target=Runs --format=json > runs.json`), logs go to stderr, and nothing pays
+#    Cake's start-up. The solution is built first (its output on stderr) when a source file is newer than the CLI.
+#  - Build, Test, Clean, Cluster, Help and the rest go to Cake (build/build.cake), which declares every target.
+# Every argument but --target/--configuration/--verbosity reaches the CLI exactly as typed.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # Relative paths in arguments (--dataset-source=../x.zip) are resolved against where the user stands.
 export MALARIALAB_CALLER_DIR="$PWD"
-# The arguments exactly as typed, NUL-separated, so the Cake task hands them to the CLI as a list (no re-quoting).
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+target="" configuration="Release" rest=() help=0 version=0 exclusive=0 cake_only=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --target=*) target="${1#*=}" ;;
+        --target|-t) target="${2:-}"; shift ;;
+        --configuration=*) configuration="${1#*=}" ;;
+        --configuration|-c) configuration="${2:-}"; shift ;;
+        --verbosity=*|-v=*) cake_only+=("$1") ;;
+        --verbosity|-v) cake_only+=("$1" "${2:-}"); shift ;;
+        --exclusive|-e) exclusive=1; cake_only+=("$1") ;;  # Cake: without dependencies; here: without the build check
+        --dryrun|--tree|--description) cake_only+=("$1") ;;
+        --help|-h) help=1; rest+=("$1") ;;
+        --version) version=1; rest+=("$1") ;;
+        *) rest+=("$1") ;;
+    esac
+    shift
+done
+
+# Target → CLI command (the stage targets of build/build.cake; Dag is `status --dag`).
+command=""
+case "${target,,}" in
+    download|extract|index|split|prepare|train|evaluate|publish|reproduce|compare|ensemble|sweep|gather|bench|predict|status|runs|spec)
+        command="${target,,}" ;;
+    cvcompare) command="cv-compare" ;;
+    dag) command="status"; rest=(--dag "${rest[@]+"${rest[@]}"}") ;;
+esac
+cli="$root/src/MalariaLab.Cli/bin/$configuration/net10.0/MalariaLab.Cli.dll"
+if [ -z "$target" ] && [ "$version" = 1 ]; then command="--version"; rest=(); fi
+
+if [ -n "$command" ]; then
+    cd "$root"
+    # Build when a source file (or the build settings) is newer than the CLI; the build log goes to stderr.
+    newer="$( [ -f "$cli" ] && find src build/msbuild Directory.Build.props Directory.Build.targets Directory.Packages.props global.json \
+        \( -name bin -o -name obj \) -prune -o -type f -newer "$cli" -print -quit 2>/dev/null || echo missing)"
+    if [ -n "$newer" ] && [ "$exclusive" = 0 ]; then
+        echo "build.sh: building (${newer#"$root/"} is newer than the CLI)" >&2
+        dotnet build MalariaLab.slnx -c "$configuration" -nologo -v quiet >&2
+    fi
+    if [ "$command" = "--version" ]; then exec dotnet "$cli" --version; fi
+    exec dotnet "$cli" "$command" "${rest[@]+"${rest[@]}"}"
+fi
+
+# Everything else through Cake: the raw arguments NUL-separated in a file, so the Cake task hands them on as a list.
+if [ -z "$target" ] && [ "$help" = 1 ]; then set -- --target=Help; else set -- ${target:+--target="$target"} --configuration="$configuration" "${cake_only[@]+"${cake_only[@]}"}" "${rest[@]+"${rest[@]}"}"; fi
 args_file="$(mktemp "${TMPDIR:-/tmp}/malarialab-args.XXXXXX")"
 trap 'rm -f "$args_file"' EXIT
 if [ "$#" -gt 0 ]; then printf '%s\0' "$@" > "$args_file"; fi
 export MALARIALAB_ARGS_FILE="$args_file"
 cd "$root"
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet tool restore >/dev/null
 dotnet cake build/build.cake "$@"

@@ -153,7 +153,20 @@ Task("Help")
 
 if (!Tasks.Any(t => string.Equals(t.Name, target, StringComparison.OrdinalIgnoreCase)))
 {
-    Console.Error.WriteLine($"error: unknown target '{target}'.");
+    // "did you mean": the closest target by edit distance, when it is close.
+    int Distance(string a, string b)
+    {
+        a = a.ToLowerInvariant(); b = b.ToLowerInvariant();
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (int i = 1; i <= a.Length; i++)
+            for (int j = 1; j <= b.Length; j++)
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+        return d[a.Length, b.Length];
+    }
+    var closest = Tasks.Where(t => t.Name != "BuildIfChanged").OrderBy(t => Distance(t.Name, target)).First().Name;
+    Console.Error.WriteLine($"error: unknown target '{target}'.{(Distance(closest, target) <= 2 ? $" Did you mean '{closest}'?" : "")}");
     PrintTargets();
     System.Environment.Exit(2);
 }

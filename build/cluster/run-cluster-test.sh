@@ -141,9 +141,9 @@ for name in "${experiments[@]}"; do
     [ "$done_ok" = "$total" ] || fail "$name: array job ${array_of[$name]}: $done_ok of $total tasks completed: $(tr '\n' ';' <<<"$states")"
     log "$name: array job ${array_of[$name]}: $done_ok/$total array tasks COMPLETED (exit 0)"
     if [ "$name" = ci-cluster-cv ]; then
-        restarts="$(scontrol -o show job "$requeued" | grep -o 'Restarts=[0-9]*' | cut -d= -f2)"
+        restarts="$(scontrol -o show job "$requeued" | grep -o 'Restarts=[0-9]*' | head -n 1 | cut -d= -f2 || true)"
         [ "${restarts:-0}" -ge 1 ] || fail "ci-cluster-cv: task $requeued shows Restarts=${restarts:-none}; expected the requeue"
-        resumed="$(grep -h 'train: resuming after epoch' "$artifacts"/sweeps/ci-cluster-cv/*/logs/*.log | head -n 1)"
+        resumed="$(find "$artifacts/sweeps/ci-cluster-cv" -name '*.log' -exec grep -h 'train: resuming after epoch' {} + | head -n 1 || true)"
         [ -n "$resumed" ] || fail "ci-cluster-cv: no task log says 'train: resuming after epoch' after the requeue"
         log "ci-cluster-cv: task $requeued restarted $restarts time(s) and said: $resumed"
     fi

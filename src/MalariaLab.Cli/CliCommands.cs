@@ -78,10 +78,10 @@ public static class CliCommands
             "predict --run=seed-cnn --input=cells/ --output=predictions.csv --engine=onnx", [.. O.SpecOptions, O.Run, O.Input, O.Output, O.Engine, O.OnnxProvider], log, parse =>
         {
             string? output = O.PathOf(parse, O.Output);
-            if (output is not null) AtomicFile.EnsureWritable(output); // before predicting anything
+            if (output is not null) OutputFile.Check(output); // before predicting anything
             var results = Predictor.Predict(RunOf(parse), O.CallerPath(parse.GetValue(O.Input)!), log, parse.GetValue(O.Engine)!, parse.GetValue(O.OnnxProvider)!);
             string csv = Predictor.ToCsv(results);
-            if (output is not null) { AtomicFile.WriteAllText(output, csv); log.Info($"predict: wrote {output}"); }
+            if (output is not null) { OutputFile.WriteAllText(output, csv); log.Info($"predict: wrote {output}"); }
             else Console.Out.Write(csv);
             return results.Any(r => r.Error is not null) ? 4 : 0;
         });
@@ -98,8 +98,9 @@ public static class CliCommands
             "bench --repeats=5", [.. O.SpecOptions, O.Repeats, O.Output], log, parse =>
         {
             var options = Workflows.Bench.Benchmark.WithDefaultData(O.Pipeline(parse));
-            var result = Workflows.Bench.Benchmark.Run(options.LoadSpec(), options, log, parse.GetValue(O.Repeats));
             string output = O.PathOf(parse, O.Output) ?? Path.Combine(new Workspace(options.Artifacts).Root, "bench", "bench.json");
+            OutputFile.Check(output); // before measuring anything
+            var result = Workflows.Bench.Benchmark.Run(options.LoadSpec(), options, log, parse.GetValue(O.Repeats));
             Workflows.Bench.Benchmark.Write(result, output);
             log.Info($"bench: wrote {output}");
             return 0;

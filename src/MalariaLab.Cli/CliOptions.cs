@@ -58,9 +58,27 @@ public static class CliOptions
         Format.AcceptOnlyFromAmong("table", "md", "csv", "json");
         ThresholdRule.AcceptOnlyFromAmong("fixed", "youden", "f1");
         Engine.AcceptOnlyFromAmong("torch", "onnx");
-        Threshold.Validators.Add(r => { if (r.GetValueOrDefault<double?>() is { } t && (t < 0 || t > 1 || double.IsNaN(t))) r.AddError("--threshold: expected a probability in [0, 1]"); });
-        HttpTimeout.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 3600) r.AddError("--http-timeout: expected 1..3600 seconds"); });
-        HttpAttempts.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 20) r.AddError("--http-attempts: expected 1..20"); });
+        Threshold.Validators.Add(r => { if (Value<double?>(r, out var v) && v is { } t && (t < 0 || t > 1 || double.IsNaN(t))) r.AddError("--threshold: expected a probability in [0, 1]"); });
+        HttpTimeout.Validators.Add(r => { if (Value<int>(r, out var v) && v is < 1 or > 3600) r.AddError("--http-timeout: expected 1..3600 seconds"); });
+        HttpAttempts.Validators.Add(r => { if (Value<int>(r, out var v) && v is < 1 or > 20) r.AddError("--http-attempts: expected 1..20"); });
+    }
+
+    /// <summary>The option's value for a range check; false when the text is not even of the option's type (the parser
+    /// reports that as a usage error, exit 2; reading the value here would throw and abort the process).</summary>
+    static bool Value<T>(System.CommandLine.Parsing.OptionResult result, out T value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            if (result.Tokens.Count > 0)
+                result.AddError($"{result.Option.Name}: '{result.Tokens[^1].Value}' is not {(typeof(T) == typeof(int) ? "a whole number" : "a number")}");
+            return false;
+        }
     }
 
     /// <summary>build.sh exports the directory the user stood in; relative paths mean that directory.</summary>

@@ -19,7 +19,9 @@ if (parse.Errors.Count > 0)
 {
     // Usage errors (an unknown option, a missing value) exit 2, naming what was wrong.
     foreach (var error in parse.Errors) Console.Error.WriteLine($"error: {error.Message}");
-    Console.Error.WriteLine($"see: MalariaLab.Cli {parse.CommandResult.Command.Name} --help");
+    string name = parse.CommandResult.Command.Name;
+    string target = name == "cv-compare" ? "CvCompare" : char.ToUpperInvariant(name[0]) + name[1..];
+    Console.Error.WriteLine(parse.CommandResult.Command == root ? "see: ./build.sh --help" : $"see: ./build.sh --target={target} --help");
     return ErrorHandling.Usage;
 }
 int code = parse.Invoke();

@@ -21,10 +21,35 @@ public class ExitCodeTests(TinyRun tiny) : IClassFixture<TinyRun>
         await process.WaitForExitAsync();
         string stderr = await stderrTask;
         Assert.True(process.ExitCode == 4, $"exit {process.ExitCode}: {stderr}");
-        var csv = stdout.Split('\n').Where(l => l.StartsWith("path,") || l.StartsWith(input.Path)).ToList();
+        // build.sh calls the CLI itself for stage targets: stdout is the CSV and nothing else (no Cake banners).
+        var csv = stdout.TrimEnd('\n').Split('\n');
         Assert.Equal("path,probability_parasitized,label,error", csv[0]);
-        Assert.Equal(2, csv.Count - 1);
+        Assert.Equal(3, csv.Length);
+        Assert.All(csv[1..], line => Assert.StartsWith(input.Path, line));
         Assert.Contains("predict: 2 images, ", stderr);
+    }
+
+    [UnixFact]
+    public void Runs_as_json_through_build_sh_parses_and_a_typo_gets_a_suggestion()
+    {
+        var start = new ProcessStartInfo(Path.Combine(TestPaths.RepoRoot, "build.sh")) { WorkingDirectory = TestPaths.RepoRoot, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "--target=Runs", "--exclusive", "--format=json", $"--artifacts={tiny.Options.Artifacts}" }) start.ArgumentList.Add(a);
+        using (var process = Process.Start(start)!)
+        {
+            var stderr = process.StandardError.ReadToEndAsync();
+            string stdout = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, stderr.Result);
+            using var json = System.Text.Json.JsonDocument.Parse(stdout);
+            Assert.Equal(1, json.RootElement.GetArrayLength());
+        }
+        var (exit, output) = CliProcess.Run(TestPaths.RepoRoot, "evaluate", $"--run={tiny.Run.Path}", "--threshold=abc");
+        Assert.Equal(2, exit);
+        Assert.Contains("--threshold: 'abc' is not a number", output);
+        Assert.Contains("see: ./build.sh --target=Evaluate --help", output);
+        (exit, output) = CliProcess.Run(TestPaths.RepoRoot, "download", "--http-timeout=30s");
+        Assert.Equal(2, exit);
+        Assert.Contains("--http-timeout: '30s' is not a whole number", output);
     }
 
     [Fact]

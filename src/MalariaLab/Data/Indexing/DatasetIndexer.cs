@@ -116,12 +116,20 @@ public static class DatasetIndexer
 
     sealed record Outcome(IndexRow? Row, SkippedFile? Skip);
 
+    /// <summary>A cell crop is a few kilobytes; anything above this is refused before it is read whole.</summary>
+    const long MaxImageBytes = 64 << 20;
+
     static Outcome Inspect(string root, string path, string cls, string corrections, CorrectionLists? lists, IReadOnlyDictionary<string, string>? patients)
     {
         string name = path[(path.IndexOf('/') + 1)..];
         if (!name.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             return new(null, new SkippedFile(path, SkipCode.NotPng, "not a .png file"));
-        byte[] bytes = File.ReadAllBytes(Path.Combine(root, path));
+        string full = Path.Combine(root, path);
+        if (FileKinds.Of(full) is var kind && kind != FileKind.Regular)
+            return new(null, new SkippedFile(path, SkipCode.NotRegular, $"not a regular file: {FileKinds.Describe(kind)}"));
+        byte[] bytes;
+        try { bytes = FileKinds.ReadRegular(full, MaxImageBytes, "an image"); }
+        catch (MalariaLabException e) { return new(null, new SkippedFile(path, SkipCode.Unreadable, e.Message[(full.Length + 2)..])); }
         RgbImage image;
         try
         {

@@ -24,6 +24,8 @@ public enum SkipCode
     RefusedLink,
     OsMetadata,
     NotPng,
+    /// <summary>A FIFO, a device or a socket named like an image (reading it would hang or never end).</summary>
+    NotRegular,
     Unreadable,
     /// <summary>Named in Fuhad et al.'s False_parasitized / False_uninfected list (corrections: exclude).</summary>
     ExcludedFalse,

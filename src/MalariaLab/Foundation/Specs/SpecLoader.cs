@@ -7,10 +7,12 @@ public static class SpecLoader
     {
         if (!File.Exists(path))
             throw new SpecException(path, "", "experiment spec not found");
-        var info = new FileInfo(path);
-        if (info.Length > MaxBytes)
-            throw new SpecException(path, "", $"{info.Length:N0} bytes; a spec is a few kilobytes (limit {MaxBytes:N0})");
-        return Parse(DecodeUtf8(File.ReadAllBytes(path), path), path, overrides);
+        if (Common.FileKinds.Of(path) == Common.FileKind.Regular && new FileInfo(path).Length is var length && length > MaxBytes)
+            throw new SpecException(path, "", $"{length:N0} bytes; a spec is a few kilobytes (limit {MaxBytes:N0})");
+        byte[] bytes;
+        try { bytes = Common.FileKinds.ReadRegular(path, MaxBytes, "an experiment spec"); }
+        catch (Common.MalariaLabException e) { throw new SpecException(path, "", e.Message[(path.Length + 2)..]); }
+        return Parse(DecodeUtf8(bytes, path), path, overrides);
     }
 
     /// <summary>Specs larger than this are refused before reading (a real one is about 1 KB).</summary>

@@ -161,7 +161,7 @@ public static class Benchmark
     }
 
     public static void Write(BenchResult result, string path) =>
-        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(result, RunManifest.Json) + "\n");
+        OutputFile.WriteAllText(path, JsonSerializer.Serialize(result, RunManifest.Json) + "\n");
 
     static void Collect()
     {

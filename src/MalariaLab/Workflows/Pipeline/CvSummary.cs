@@ -62,7 +62,7 @@ public static class CvSummary
     {
         try
         {
-            var file = JsonSerializer.Deserialize<File>(System.IO.File.ReadAllText(path), RunManifest.Json);
+            var file = JsonSerializer.Deserialize<File>(FileKinds.ReadRegular(path, 16 << 20, "a cv-summary file"), RunManifest.Json);
             if (file?.Folds is not { Count: > 0 } || file.Experiment is null || file.Corrections is null || file.MeanStd is null)
                 throw new MalariaLabException($"{path}: no folds; expected a cv-summary-*.json written by this version (older ones: run Gather again)");
             if (file.Folds.Any(f => f is null || f.Metrics is null || f.Run is null))

@@ -163,20 +163,24 @@ public static class Predictor
         }));
     }
 
-    /// <summary>An image file, a folder (recursively) or a zip; each item's bytes are read lazily.</summary>
+    /// <summary>Larger inputs are refused before decoding (a cell crop is a few kilobytes; zip entries have the same cap).</summary>
+    const long MaxImageBytes = 64 << 20;
+
+    /// <summary>An image file, a folder (recursively) or a zip; each item's bytes are read lazily, from regular files only
+    /// (a FIFO or a link to /dev/zero is an error row, not a hang).</summary>
     static IEnumerable<(string Path, Func<byte[]> Read)> Inputs(string input)
     {
         if (Directory.Exists(input))
         {
             foreach (var file in Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
                 if (ImageExtensions.Contains(Path.GetExtension(file).ToLowerInvariant()))
-                    yield return (file, () => File.ReadAllBytes(file));
+                    yield return (file, () => FileKinds.ReadRegular(file, MaxImageBytes, "an image"));
             yield break;
         }
         if (!File.Exists(input)) throw new MalariaLabException($"--input={input}: no such file or folder");
         if (!input.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
         {
-            yield return (input, () => File.ReadAllBytes(input));
+            yield return (input, () => FileKinds.ReadRegular(input, MaxImageBytes, "an image"));
             yield break;
         }
         ZipArchive zip;
