@@ -1,5 +1,8 @@
 using MalariaLab.Foundation.Common;
 using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Metadata;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace MalariaLab.Data.Imaging;
@@ -18,6 +21,24 @@ public static class ImageDecoder
     /// <summary>Larger images are refused from their header, before any pixel memory is allocated.</summary>
     public const int MaxSide = 10_000;
 
+    /// <summary>Memory one decode may take, from the header: width × height × (the decoder's bytes per pixel + the 3 of
+    /// the RGB copy). A 16-bit 9999² PNG (8 bytes per pixel: 1.1 GB) is refused; an 8-bit 5000² one (0.2 GB) is not.
+    /// Index and Prepare decode one image per core, so their peak stays below cores × this.</summary>
+    public const long MaxDecodeBytes = 256L << 20;
+
+    /// <summary>Only the first frame of an animated GIF or a multi-page TIFF is decoded, as Keras and Pillow use it (a
+    /// 940-byte GIF of 40 frames on a 4000² canvas otherwise takes 2 GB). (ImageSharp 2.1's WebP decoder has no such
+    /// option; WebP is not among the formats Predict and Index take.)</summary>
+    static readonly Configuration FirstFrameOnly = CreateFirstFrameOnly();
+
+    static Configuration CreateFirstFrameOnly()
+    {
+        var configuration = Configuration.Default.Clone();
+        configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First });
+        configuration.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.First });
+        return configuration;
+    }
+
     static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
     static readonly byte[] IendChunk = [0, 0, 0, 0, (byte)'I', (byte)'E', (byte)'N', (byte)'D', 0xAE, 0x42, 0x60, 0x82];
 
@@ -31,15 +52,19 @@ public static class ImageDecoder
         if (bytes.Length == 0) throw new MalariaLabException($"{name}: empty file (0 bytes), expected an image");
         try
         {
-            var info = Image.Identify(bytes)
+            using var header = new MemoryStream(bytes, writable: false);
+            var info = Image.Identify(FirstFrameOnly, header)
                 ?? throw new MalariaLabException($"{name}: not a recognised image format (PNG, JPEG, BMP, GIF, TGA)");
             if (IsPng(bytes) && !EndsWithIend(bytes))
                 throw new MalariaLabException($"{name}: truncated PNG (it does not end with an IEND chunk)");
             if (info.Width > MaxSide || info.Height > MaxSide)
                 throw new MalariaLabException($"{name}: declares {info.Width}x{info.Height} pixels, more than the {MaxSide}x{MaxSide} limit; refused before decoding");
+            long decodeBytes = (long)info.Width * info.Height * (Math.Max(4, (info.PixelType?.BitsPerPixel ?? 32) / 8) + 3);
+            if (decodeBytes > MaxDecodeBytes)
+                throw new MalariaLabException($"{name}: {info.Width}x{info.Height} pixels at {info.PixelType?.BitsPerPixel ?? 32} bits would take {decodeBytes / (1 << 20):N0} MiB to decode, more than the {MaxDecodeBytes >> 20} MiB limit; refused before decoding");
             if (IsPng(bytes) && bytes.Length > 25 && bytes[24] == 16)
-                return bytes[25] is 0 or 4 ? Grey16(bytes) : Colour16(bytes);
-            using var image = Image.Load<Rgb24>(bytes);
+                return bytes[25] switch { 0 => Grey16(bytes), 4 => GreyAlpha16(bytes), _ => Colour16(bytes) };
+            using var image = Image.Load<Rgb24>(FirstFrameOnly, bytes);
             var pixels = new byte[image.Width * image.Height * 3];
             image.CopyPixelDataTo(pixels);
             return new RgbImage(image.Width, image.Height, pixels);
@@ -60,6 +85,19 @@ public static class ImageDecoder
         var pixels = new byte[grey.Length * 3];
         for (int i = 0; i < grey.Length; i++)
             pixels[i * 3] = pixels[i * 3 + 1] = pixels[i * 3 + 2] = (byte)Math.Min(grey[i].PackedValue, (ushort)255);
+        return new RgbImage(image.Width, image.Height, pixels);
+    }
+
+    /// <summary>16-bit grey + alpha: Pillow opens it as LA with each sample's high byte (its LA;16B unpacker), not as
+    /// mode I, so the grey is the high byte here, not a clamp.</summary>
+    static RgbImage GreyAlpha16(byte[] bytes)
+    {
+        using var image = Image.Load<Rgba64>(bytes);
+        var colour = new Rgba64[image.Width * image.Height];
+        image.CopyPixelDataTo(colour);
+        var pixels = new byte[colour.Length * 3];
+        for (int i = 0; i < colour.Length; i++)
+            pixels[i * 3] = pixels[i * 3 + 1] = pixels[i * 3 + 2] = (byte)(colour[i].R >> 8);
         return new RgbImage(image.Width, image.Height, pixels);
     }
 
