@@ -35,7 +35,7 @@ public static class CliCommands
             }
             var runs = CrossValidation.Run(options.LoadSpec(), options, parse.GetValue(O.Fold), log, cancel.Token);
             foreach (var run in runs) Console.Out.WriteLine(run.Path);
-            return runs.All(r => RunManifest.Read(r.Path).Status == RunStatus.Published) ? 0 : 3;
+            return runs.All(r => RunManifest.Read(r.Path).Status == RunStatus.Published) ? ExitCodes.Ok : ExitCodes.Incomplete;
         });
 
         yield return Make("evaluate", "Score a run. A published (sealed) run gets a new folder evaluations/<time>-<label>/ with its own metrics, " +
@@ -51,7 +51,7 @@ public static class CliCommands
             else if (parse.GetValue(O.Threshold) is not null || parse.GetValue(O.ThresholdRule) is not null || parse.GetValue(O.Subset) is not null || parse.GetValue(O.LabelledInput) is not null)
                 throw new MalariaLabException($"{run.Path}: --threshold, --subset and --input evaluate a published run; this one is '{RunManifest.Read(run.Path).Status}' (publish it, or change evaluate.* in its spec)");
             else RunEvaluation.EvaluateRun(run, options, log);
-            return 0;
+            return ExitCodes.Ok;
         });
 
         yield return Make("ensemble", "Combine published runs (the fold models of a cross-validation, or several seeds) by their mean probability; score the ensemble " +
@@ -62,7 +62,7 @@ public static class CliCommands
             var references = parse.GetValue(O.Runs)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(RunArgument).ToList();
             var runs = references.SelectMany(r => RunReference.Resolve(r, new Workspace(options.Artifacts).Runs, r == "latest" ? options.LoadSpec().Name : "")).ToList();
             Console.Out.WriteLine(Ensembling.Publish(runs, options, parse.GetValue(O.EnsembleName), parse.GetValue(O.Threshold), O.PathOf(parse, O.LabelledInput), log).Path);
-            return 0;
+            return ExitCodes.Ok;
         });
 
         yield return Make("publish", "Write report.md/html and seal the run (every file hashed in the manifest).",
@@ -71,7 +71,7 @@ public static class CliCommands
             var run = RunOf(parse);
             NotAnEnsemble(run, "publish", "an ensemble is published when it is made");
             RunEvaluation.PublishRun(run, log);
-            return 0;
+            return ExitCodes.Ok;
         });
 
         yield return Make("predict", "Classify an image, folder or zip with a published run; CSV to --output or stdout.",
@@ -83,7 +83,7 @@ public static class CliCommands
             string csv = Predictor.ToCsv(results);
             if (output is not null) { OutputFile.WriteAllText(output, csv); log.Info($"predict: wrote {output}"); }
             else Console.Out.Write(csv);
-            return results.Any(r => r.Error is not null) ? 4 : 0;
+            return results.Any(r => r.Error is not null) ? ExitCodes.UnreadableInputs : ExitCodes.Ok;
         });
 
         yield return Make("reproduce", "Retrain a published run from its own spec, seed and threads; check it is byte-identical.",
@@ -91,7 +91,7 @@ public static class CliCommands
         {
             var run = RunOf(parse);
             NotAnEnsemble(run, "reproduce", "reproduce each member run");
-            return Reproducer.Reproduce(run, O.Pipeline(parse), log).Identical ? 0 : 5;
+            return Reproducer.Reproduce(run, O.Pipeline(parse), log).Identical ? ExitCodes.Ok : ExitCodes.NotReproduced;
         });
 
         yield return Make("bench", "Measure prepare, training and inference images/s and peak RSS; write bench.json.",
@@ -103,7 +103,7 @@ public static class CliCommands
             var result = Workflows.Bench.Benchmark.Run(options.LoadSpec(), options, log, parse.GetValue(O.Repeats));
             Workflows.Bench.Benchmark.Write(result, output);
             log.Info($"bench: wrote {output}");
-            return 0;
+            return ExitCodes.Ok;
         });
 
         yield return Make("compare", "Compare runs side by side: spec differences, metrics with deltas, data/split fingerprints, curves.",
@@ -117,7 +117,7 @@ public static class CliCommands
             log.Info($"compare: wrote {folder}");
             if (parse.GetValue(O.RequireSameData) && !RunComparison.SameData(runs))
                 throw new MalariaLabException("compare: --require-same-data: the runs did not see the same data and split (see the table above)");
-            return 0;
+            return ExitCodes.Ok;
         });
 
         yield return Make("cv-compare", "Specs compared on the same cross-validation folds: per label set the first summary is the baseline; mean ± std, " +
@@ -126,7 +126,7 @@ public static class CliCommands
         {
             var files = parse.GetValue(O.Summaries)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(O.CallerPath).ToList();
             Console.Out.Write(CvComparison.Markdown([.. files.Select(CvSummary.Read)]));
-            return 0;
+            return ExitCodes.Ok;
         });
 
         yield return Make("runs", "List runs, one row each: status, the spec keys that differ between them, headline metrics, epochs, time, images/s.",
@@ -134,7 +134,7 @@ public static class CliCommands
         {
             var rows = RunsTable.Sort(RunsTable.Collect(new Workspace(O.DefaultedPathOf(parse, O.Artifacts)).Runs, parse.GetValue(O.Name)), parse.GetValue(O.Sort));
             Console.Out.Write(RunsTable.Format(rows, parse.GetValue(O.Format)!));
-            return 0;
+            return ExitCodes.Ok;
         });
 
         yield return Make("sweep", "Run every point of the spec's sweep (locally, --parallel=N processes) or --emit=slurm|k8s cluster files (sweep points, or the folds of a patient-kfold spec).",
@@ -153,11 +153,11 @@ public static class CliCommands
                 var files = SweepEmitter.WriteFiles(options, emit, settings, typeof(CliCommands).Assembly.Location, Directory.GetCurrentDirectory());
                 foreach (var file in files) Console.Out.WriteLine(file);
                 log.Info($"sweep: wrote {files.Count} file(s); submit with {(emit == "slurm" ? "bash " + files[0] : "kubectl apply -f " + files[0])}");
-                return 0;
+                return ExitCodes.Ok;
             }
             using var cancel = CtrlC(log);
             foreach (var run in SweepRunner.Run(options, parse.GetValue(O.Parallel), log, cancel.Token)) Console.Out.WriteLine(run.Path);
-            return 0;
+            return ExitCodes.Ok;
         });
 
         yield return Make("gather", "After a fan-out ran elsewhere (cluster array): find each point's or fold's published run on disk; write the CV summary (folds) or comparison + mean ± std (sweep); prints its path.",
@@ -166,27 +166,27 @@ public static class CliCommands
             var result = FanOutGather.Gather(O.Pipeline(parse), log);
             Console.Out.WriteLine(result.Summary);
             if (result.Ensemble is not null) Console.Out.WriteLine(result.Ensemble.Path);
-            return 0;
+            return ExitCodes.Ok;
         });
 
         yield return Make("status", "For the spec: each stage up to date, stale (and what changed) or missing; runs and downloads nothing.",
             "status --experiment=experiments/ci-smoke.yaml --set=train.lr=0.001", [.. O.SpecOptions, O.Json, O.Dag], log, parse =>
         {
-            if (parse.GetValue(O.Dag)) { Console.Out.Write(StageGraph.Describe()); return 0; }
+            if (parse.GetValue(O.Dag)) { Console.Out.Write(StageGraph.Describe()); return ExitCodes.Ok; }
             var options = O.Pipeline(parse);
             var statuses = PipelineStatus.Of(new Orchestrator(options.LoadSpec(), options, log));
             Console.Out.Write(parse.GetValue(O.Json) ? PipelineStatus.ToJson(statuses) : PipelineStatus.ToText(statuses));
-            return 0;
+            return ExitCodes.Ok;
         });
 
         yield return Make("spec", "Validate the spec (with overrides) and print it resolved, every key shown; --markdown: the key table.",
             "spec --experiment=experiments/patient-cv.yaml --set=train.lr=0.001", [.. O.SpecOptions, O.Markdown], log, parse =>
         {
-            if (parse.GetValue(O.Markdown)) { Console.Out.Write(SpecTable.Markdown()); return 0; }
+            if (parse.GetValue(O.Markdown)) { Console.Out.Write(SpecTable.Markdown()); return ExitCodes.Ok; }
             var spec = O.Pipeline(parse).LoadSpec();
             Console.Out.Write(spec.ToYaml());
             log.Info($"# spec hash {spec.Hash}");
-            return 0;
+            return ExitCodes.Ok;
         });
     }
 
@@ -211,7 +211,7 @@ public static class CliCommands
         {
             var options = O.Pipeline(parse);
             new Orchestrator(options.LoadSpec(), options, log).Resolve(stage);
-            return 0;
+            return ExitCodes.Ok;
         });
 
     static Command Make(string name, string summary, string example, Option[] options, ILog log, Func<ParseResult, int> action)

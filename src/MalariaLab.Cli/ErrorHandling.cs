@@ -5,7 +5,7 @@ namespace MalariaLab.Cli;
 /// <summary>Turns the library's errors into one line on stderr and exit code 1; anything else is a bug and keeps its trace.</summary>
 public static class ErrorHandling
 {
-    public const int Error = 1, Usage = 2;
+    public const int Error = ExitCodes.Error, Usage = ExitCodes.Usage;
 
     public static int Run(Func<int> action, ILog log)
     {

@@ -25,4 +25,4 @@ if (parse.Errors.Count > 0)
     return ErrorHandling.Usage;
 }
 int code = parse.Invoke();
-return CliCommands.Terminated ? 143 : code; // the scheduler sees the signal it sent (128 + SIGTERM)
+return CliCommands.Terminated ? ExitCodes.Terminated : code; // the scheduler sees the signal it sent (128 + SIGTERM)

@@ -30,6 +30,10 @@ public static class FolderLinks
         return full == top || full.StartsWith(top + Path.DirectorySeparatorChar, StringComparison.Ordinal);
     }
 
+    /// <summary>The folders directly in <paramref name="path"/> that are real folders, not links to one (an experiment's
+    /// runs/NAME/latest is a link to its latest run: listing runs must not count it twice).</summary>
+    public static string[] Subfolders(string path) => [.. Directory.GetDirectories(path).Where(d => !IsLink(d))];
+
     /// <summary>Every link (to a file or a folder) under a root, found without descending through any of them.</summary>
     public static IEnumerable<string> LinksUnder(string root) =>
         new[] { root }.Concat(Directory.EnumerateDirectories(root, "*", NoLinks))

@@ -11,7 +11,9 @@ public static class OutputFile
     public static string Check(string path)
     {
         string full = Path.GetFullPath(path);
-        string target = File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full;
+        string target;
+        try { target = File.ResolveLinkTarget(full, returnFinalTarget: true)?.FullName ?? full; }
+        catch (IOException) { target = full; } // a folder on the way is missing: EnsureWritable names the problem
         switch (FileKinds.Of(target))
         {
             case FileKind.Directory:

@@ -3,7 +3,8 @@ using MalariaLab.Foundation.Common;
 namespace MalariaLab.Foundation.Runs;
 
 /// <summary>The one resolver for run references: a run folder, NAME or NAME/latest (that experiment's latest
-/// published run), NAME/* (every published run of it, oldest first), or latest (the current spec's experiment).</summary>
+/// published run), NAME/* (every published run of it, oldest first), latest (the current spec's experiment), or a run id
+/// as the Runs and Compare tables print it (NAME/RUN-ID, or a bare RUN-ID when one experiment has it).</summary>
 public static class RunReference
 {
     public static IReadOnlyList<RunFolder> Resolve(string reference, string runsRoot, string currentExperiment)
@@ -15,15 +16,29 @@ public static class RunReference
         {
             "latest" => currentExperiment,
             _ when reference.EndsWith("/latest", StringComparison.Ordinal) => reference[..^"/latest".Length],
-            _ => reference,
+            _ => reference.Split('/')[0],
         };
         CheckName(reference, experiment);
-        string pointer = Path.Combine(runsRoot, experiment, "latest");
-        if (File.Exists(pointer))
+        string pointer = Path.Combine(runsRoot, experiment, LatestPointer.Name);
+        if (LatestPointer.Read(pointer) is { } id)
         {
-            string id = File.ReadAllText(pointer).Trim();
             CheckName(pointer, id);
             return [RunFolder.Open(Path.Combine(runsRoot, experiment, id))];
+        }
+        // A run id copied from a table: NAME/RUN-ID, or the bare RUN-ID of any experiment.
+        if (reference.Split('/') is [var name, var runId] && name.Length > 0 && runId.Length > 0 && runId != "latest")
+        {
+            CheckName(reference, name);
+            CheckName(reference, runId);
+            string folder = Path.Combine(runsRoot, name, runId);
+            if (File.Exists(Path.Combine(folder, RunManifest.FileName))) return [RunFolder.Open(folder)];
+            throw new MalariaLabException($"{reference}: no run {runId} of experiment '{name}' under {runsRoot}");
+        }
+        if (Directory.Exists(runsRoot) && !reference.Contains('/'))
+        {
+            var byId = FolderLinks.Subfolders(runsRoot).Select(e => Path.Combine(e, reference)).Where(f => File.Exists(Path.Combine(f, RunManifest.FileName))).ToList();
+            if (byId.Count == 1) return [RunFolder.Open(byId[0])];
+            if (byId.Count > 1) throw new MalariaLabException($"{reference}: run id of {byId.Count} experiments ({string.Join(", ", byId.Select(f => Path.GetFileName(Path.GetDirectoryName(f))))}); write NAME/{reference}");
         }
         throw new MalariaLabException($"{reference}: not a run folder, and no published run of experiment '{experiment}' under {runsRoot}");
     }
@@ -41,7 +56,7 @@ public static class RunReference
         CheckName(experiment + "/*", experiment);
         string folder = Path.Combine(runsRoot, experiment);
         if (!Directory.Exists(folder)) throw new MalariaLabException($"{experiment}/*: no runs of experiment '{experiment}' under {runsRoot}");
-        var runs = Directory.GetDirectories(folder).Order(StringComparer.Ordinal)
+        var runs = Foundation.Common.FolderLinks.Subfolders(folder).Order(StringComparer.Ordinal)
             .Where(d => File.Exists(Path.Combine(d, RunManifest.FileName)) && RunManifest.Read(d).Status == RunStatus.Published)
             .Select(RunFolder.Open).ToList();
         if (runs.Count == 0) throw new MalariaLabException($"{experiment}/*: no published runs under {folder}");

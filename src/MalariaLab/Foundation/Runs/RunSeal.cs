@@ -49,8 +49,8 @@ public static class RunSeal
     {
         foreach (var file in Directory.EnumerateFiles(run.Path, "*", SearchOption.AllDirectories))
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        string pointer = Path.Combine(Path.GetDirectoryName(run.Path)!, "latest");
-        string? current = File.Exists(pointer) ? File.ReadAllText(pointer).Trim() : null;
-        if (current is null || string.CompareOrdinal(current, run.Id) < 0) AtomicFile.WriteAllText(pointer, run.Id + "\n");
+        string pointer = Path.Combine(Path.GetDirectoryName(run.Path)!, LatestPointer.Name);
+        string? current = LatestPointer.Read(pointer);
+        if (current is null || string.CompareOrdinal(current, run.Id) < 0) LatestPointer.Write(pointer, run.Id);
     }
 }

@@ -64,10 +64,10 @@ public static class TrainStage
     public static RunFolder TrainNew(TrainInputs inputs, string experimentRuns, ILog log, CancellationToken cancel = default)
     {
         var spec = inputs.Spec;
-        set_num_threads(inputs.Threads);
+        Foundation.Native.TorchSetup.Threads(inputs.Threads);
         manual_seed(SeedSource.TorchSeed(spec.Seed, "torch"));
 
-        if (Directory.Exists(experimentRuns) && Directory.GetDirectories(experimentRuns).Any(d => File.Exists(Path.Combine(d, RunManifest.FileName)) && RunManifest.Read(d).Ensemble is not null))
+        if (Directory.Exists(experimentRuns) && Foundation.Common.FolderLinks.Subfolders(experimentRuns).Any(d => File.Exists(Path.Combine(d, RunManifest.FileName)) && RunManifest.Read(d).Ensemble is not null))
             throw new MalariaLabException($"{experimentRuns} holds ensembles; give the experiment ('{spec.Name}') a name of its own");
         var (run, held) = Resumable(experimentRuns, inputs.StageKey, log) ?? Claim(RunFolder.Create(experimentRuns, DateTimeOffset.UtcNow));
         using var _ = held;
@@ -145,7 +145,7 @@ public static class TrainStage
     static (RunFolder Run, FileStream Lock)? Resumable(string experimentRuns, string trainKey, ILog log)
     {
         if (!Directory.Exists(experimentRuns)) return null;
-        foreach (var folder in Directory.GetDirectories(experimentRuns).Order(StringComparer.Ordinal))
+        foreach (var folder in Foundation.Common.FolderLinks.Subfolders(experimentRuns).Order(StringComparer.Ordinal))
         {
             if (!File.Exists(Path.Combine(folder, TrainingCheckpoint.Folder, "state.json")) || !File.Exists(Path.Combine(folder, RunManifest.FileName))) continue;
             RunManifest manifest;

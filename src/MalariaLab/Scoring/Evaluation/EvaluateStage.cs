@@ -23,7 +23,7 @@ public static class EvaluateStage
 {
     public static readonly string[] Files = ["predictions.csv", RunFiles.MetricsFile, "classification_report.txt", "per_patient.csv"];
 
-    public static readonly StageDefinition Definition = new("evaluate", 1,
+    public static readonly StageDefinition Definition = new("evaluate", 2,
         "Score the run: predictions, metrics (metric registry), classification report, per-patient table, figures (figure registry).",
         ["evaluate."], ["train", "index", "prepare"], [.. Files.Select(f => "runs/<experiment>/<run-id>/" + f), "plots/*.png"])
     {
@@ -80,12 +80,12 @@ public static class EvaluateStage
         long[] rows = subset == Subsets.Test ? tensors.Test : tensors.Validation;
         if (rows.Length == 0) throw new MalariaLabException($"evaluate.subset: the split has no '{subset}' images");
 
-        set_num_threads(manifest.Threads);
+        Foundation.Native.TorchSetup.Threads(manifest.Threads);
         using var model = ModelRegistry.Create(spec.Model, spec.Preprocess.Size);
         string weights = spec.Train.RestoreBest ? "weights/best.bin" : "weights/last.bin";
         WeightsFile.Load(model, run.File(weights));
         double[] probabilities = [.. Evaluator.Probabilities(model, tensors, rows, spec.Evaluate.Tta).Select(p => (double)p)];
-        (probabilities, threshold) = Calibrate(model, spec, tensors, data, probabilities, threshold, subset, log);
+        (probabilities, threshold) = Calibrate(run, model, spec, tensors, data, probabilities, threshold, subset, output, log);
 
         var predictions = rows.Select((row, i) =>
         {
@@ -105,19 +105,27 @@ public static class EvaluateStage
     }
 
     /// <summary>evaluate.temperature_scaling and evaluate.threshold_rule: both fitted on the validation subset's
-    /// probabilities (with the same test-time augmentation), then applied unchanged to the scored data.</summary>
-    static (double[] Probabilities, double Threshold) Calibrate(nn.Module<Tensor, Tensor> model, ExperimentSpec spec, TrainingData tensors,
-        EvaluationData data, double[] probabilities, double threshold, string subset, ILog log)
+    /// probabilities (with the same test-time augmentation), then applied unchanged to the scored data. The run's own
+    /// evaluation fits them and writes calibration.json; later evaluations of the run (other data, another subset)
+    /// apply that file, so Predict and every evaluation use the same numbers.</summary>
+    static (double[] Probabilities, double Threshold) Calibrate(RunFolder run, nn.Module<Tensor, Tensor> model, ExperimentSpec spec, TrainingData tensors,
+        EvaluationData data, double[] probabilities, double threshold, string subset, string output, ILog log)
     {
         var e = spec.Evaluate;
         if (e.ThresholdRule == "fixed" && !e.TemperatureScaling) return (probabilities, threshold);
+        if (output != run.Path && FittedCalibration.TryRead(run.Path) is { } fitted)
+        {
+            log.Info($"evaluate: the run's fitted calibration (threshold {fitted.Threshold:F4} by {fitted.ThresholdRule}, temperature {fitted.Temperature:F3}) applied");
+            return (Calibration.Scale(probabilities, fitted.Temperature), e.ThresholdRule == "fixed" ? threshold : fitted.Threshold);
+        }
         if (tensors.Validation.Length == 0) throw new MalariaLabException("evaluate.threshold_rule / temperature_scaling: the split has no validation images to fit on");
         if (subset == Subsets.Validation) log.Warn("evaluate: the threshold or temperature is fitted on the same validation images it is scored on (optimistic); score the test subset for an honest number");
         double[] validation = [.. Evaluator.Probabilities(model, tensors, tensors.Validation, e.Tta).Select(p => (double)p)];
         int[] labels = [.. tensors.Validation.Select(r => data.Index[(int)r].Label == Labels.Parasitized ? 1 : 0)];
+        double temperature = 1;
         if (e.TemperatureScaling)
         {
-            double temperature = Calibration.FitTemperature(labels, validation);
+            temperature = Calibration.FitTemperature(labels, validation);
             log.Info($"evaluate: temperature {temperature:F3} fitted on {Plural.Of(validation.Length, "validation image")}");
             validation = Calibration.Scale(validation, temperature);
             probabilities = Calibration.Scale(probabilities, temperature);
@@ -127,6 +135,7 @@ public static class EvaluateStage
             threshold = Calibration.PickThreshold(e.ThresholdRule, labels, validation);
             log.Info($"evaluate: threshold {threshold:F4} ({e.ThresholdRule}, chosen on the validation subset)");
         }
+        if (output == run.Path) new FittedCalibration(e.ThresholdRule, threshold, temperature).Write(run.Path);
         return (probabilities, threshold);
     }
 

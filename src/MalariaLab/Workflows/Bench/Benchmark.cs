@@ -36,7 +36,7 @@ public static class Benchmark
         pipeline.Resolve("prepare");
         var rows = pipeline.IndexRows();
         int threads = spec.Train.Threads == 0 ? Environment.ProcessorCount : spec.Train.Threads;
-        set_num_threads(threads);
+        Foundation.Native.TorchSetup.Threads(threads);
 
         // Prepare: decode + resize (cold), then reload of the verified cache file.
         double cold = Median(repeats, () => Rate(rows.Count, () => PrepareStage.Build(rows, pipeline.DataRoot, spec.Preprocess, new CapturingLog())));

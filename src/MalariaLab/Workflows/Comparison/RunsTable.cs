@@ -17,10 +17,10 @@ public static class RunsTable
     public static List<Row> Collect(string runsRoot, string? experiment)
     {
         if (!Directory.Exists(runsRoot)) throw new MalariaLabException($"{runsRoot}: no runs yet");
-        var experiments = experiment is null ? Directory.GetDirectories(runsRoot).Order(StringComparer.Ordinal).ToList() : [Path.Combine(runsRoot, experiment)];
+        var experiments = experiment is null ? Foundation.Common.FolderLinks.Subfolders(runsRoot).Order(StringComparer.Ordinal).ToList() : [Path.Combine(runsRoot, experiment)];
         if (experiment is not null && !Directory.Exists(experiments[0])) throw new MalariaLabException($"{experiment}: no runs of this experiment under {runsRoot}");
         var runs = new List<(string Name, RunManifest Manifest, Dictionary<string, string> Spec, EvaluationMetrics? Metrics)>();
-        foreach (var folder in experiments.SelectMany(e => Directory.GetDirectories(e).Order(StringComparer.Ordinal)))
+        foreach (var folder in experiments.SelectMany(e => Foundation.Common.FolderLinks.Subfolders(e).Order(StringComparer.Ordinal)))
         {
             if (!File.Exists(Path.Combine(folder, RunManifest.FileName))) continue;
             RunManifest manifest;

@@ -86,7 +86,7 @@ public static class EnsemblePublisher
     static RunFolder? Existing(string folder, EnsembleInfo info, string fingerprint, string scoredHash)
     {
         if (!Directory.Exists(folder)) return null;
-        foreach (var dir in Directory.GetDirectories(folder).Order(StringComparer.Ordinal).Reverse())
+        foreach (var dir in Foundation.Common.FolderLinks.Subfolders(folder).Order(StringComparer.Ordinal).Reverse())
         {
             if (!File.Exists(Path.Combine(dir, RunManifest.FileName))) continue;
             var manifest = RunManifest.Read(dir);

@@ -22,7 +22,7 @@ public static class EnsembleScorer
         for (int m = 0; m < members.Count; m++)
         {
             var member = members[m];
-            set_num_threads(member.Manifest.Threads);
+            Foundation.Native.TorchSetup.Threads(member.Manifest.Threads);
             using var model = ModelRegistry.Create(member.Spec.Model, member.Spec.Preprocess.Size);
             WeightsFile.Load(model, member.Folder.File(member.Weights));
             perMember[m] = [.. Evaluator.Probabilities(model, tensors, tensors.Test, member.Spec.Evaluate.Tta).Select(p => (double)p)];

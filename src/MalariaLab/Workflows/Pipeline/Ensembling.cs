@@ -22,7 +22,7 @@ public static class Ensembling
         if (name.Length is 0 or > 128 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') || name.StartsWith('.'))
             throw new MalariaLabException($"{what} '{name}': expected 1-128 letters, digits, '-', '_' or '.', not starting with '.'");
         string folder = Path.Combine(runsRoot, name);
-        if (Directory.Exists(folder) && Directory.GetDirectories(folder).Any(d => File.Exists(Path.Combine(d, RunManifest.FileName)) && RunManifest.Read(d).Ensemble is null))
+        if (Directory.Exists(folder) && Foundation.Common.FolderLinks.Subfolders(folder).Any(d => File.Exists(Path.Combine(d, RunManifest.FileName)) && RunManifest.Read(d).Ensemble is null))
             throw new MalariaLabException($"{what} '{name}': {folder} holds trained runs; give the ensemble a name of its own (--name)");
         var thresholds = members.Select(m => m.Spec.Evaluate.Threshold).Distinct().ToList();
         double t = threshold ?? (thresholds.Count == 1 ? thresholds[0] : 0.5);

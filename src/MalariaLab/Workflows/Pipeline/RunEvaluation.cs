@@ -47,6 +47,7 @@ public static class RunEvaluation
         }
         if (subset is not null) throw new MalariaLabException("--subset applies to the run's own split; with --input every labelled image is scored");
         var (other, everything) = LabelledInput(spec, input, options, log);
+        SeenData.Refuse(run, spec, other.IndexRows(), options, log, $"evaluate on {input}");
         var labelled = new EvaluationRequest(t, Subsets.Test, PublishedRunEvaluation.Label(label, t, Subsets.Test, input), input);
         return PublishedRunEvaluation.Write(run, spec, other.EvaluationData(), everything, labelled, log);
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.IO.Compression;
 using MalariaLab.Foundation.Common;
+using MalariaLab.Foundation.Metrics;
 using MalariaLab.Workflows.Ensembles;
 using MalariaLab.Modelling.Export;
 using MalariaLab.Data.Indexing;
@@ -34,7 +35,9 @@ public static class Predictor
             ? [(Folder: run, Spec: SpecLoader.LoadFile(run.File("spec.yaml")), manifest.Threads)]
             : EnsembleMembers.Load(run, manifest).Select(m => (m.Folder, m.Spec, m.Manifest.Threads)).ToList();
         var spec = models[0].Spec;
-        double threshold = manifest.Ensemble?.Threshold ?? spec.Evaluate.Threshold;
+        // What the run's evaluation fitted (evaluate.threshold_rule, temperature scaling) is what Predict applies.
+        var fitted = manifest.Ensemble is null ? FittedCalibration.TryRead(run.Path) : null;
+        double threshold = manifest.Ensemble?.Threshold ?? fitted?.Threshold ?? spec.Evaluate.Threshold;
         var classifiers = new List<(IClassifier Classifier, string Tta)>();
         try
         {
@@ -50,7 +53,8 @@ public static class Predictor
                 log.Info($"predict: engine {engine}{(engine == "onnx" ? $" ({onnxProvider})" : "")}, {(models.Count > 1 ? Path.GetFileName(Path.GetDirectoryName(folder.Path)) + "/" + folder.Id + " " : "")}weights/{which}.{(engine == "onnx" ? "onnx" : "bin")}");
             }
             if (models.Count > 1) log.Info($"predict: ensemble of {models.Count} members ({EnsembleInfo.Combine}), threshold {threshold}");
-            return Classify(input, classifiers, spec, threshold, log);
+            if (fitted is not null) log.Info($"predict: the run's fitted calibration: threshold {threshold:F4} ({fitted.ThresholdRule}), temperature {fitted.Temperature:F3}");
+            return Classify(input, classifiers, spec, threshold, fitted?.Temperature ?? 1, log);
         }
         finally
         {
@@ -58,7 +62,7 @@ public static class Predictor
         }
     }
 
-    static List<PredictedImage> Classify(string input, IReadOnlyList<(IClassifier Classifier, string Tta)> classifiers, ExperimentSpec spec, double threshold, ILog log)
+    static List<PredictedImage> Classify(string input, IReadOnlyList<(IClassifier Classifier, string Tta)> classifiers, ExperimentSpec spec, double threshold, double temperature, ILog log)
     {
         var results = new List<PredictedImage>();
         var batch = new List<(string Path, byte[] Pixels)>();
@@ -67,6 +71,7 @@ public static class Predictor
             if (batch.Count == 0) return;
             byte[] pixels = batch.SelectMany(b => b.Pixels).ToArray();
             var p = Workflows.Ensembles.EnsembleScorer.Mean([.. classifiers.Select(c => TestTimeAugmented(c.Classifier, pixels, batch.Count, spec.Preprocess.Size, c.Tta).Select(v => (double)v).ToArray())]);
+            if (temperature != 1) p = Calibration.Scale(p, temperature);
             for (int i = 0; i < batch.Count; i++)
                 results.Add(new PredictedImage(batch[i].Path, p[i], p[i] >= threshold ? Labels.Parasitized : Labels.Uninfected, null));
             batch.Clear();
@@ -99,7 +104,7 @@ public static class Predictor
     {
         public float[] Probabilities(byte[] nhwc, int count)
         {
-            set_num_threads(threads); // each ensemble member at its own run's thread count, as Evaluate scored it
+            Foundation.Native.TorchSetup.Threads(threads); // each ensemble member at its own run's thread count, as Evaluate scored it
             using var scope = NewDisposeScope();
             using var _ = no_grad();
             var x = TrainingData.ToModelInput(tensor(nhwc, [count, size, size, 3], ScalarType.Byte), scale);
@@ -117,7 +122,7 @@ public static class Predictor
 
     static IClassifier TorchClassifier(string weights, ExperimentSpec spec, int threads)
     {
-        set_num_threads(threads);
+        Foundation.Native.TorchSetup.Threads(threads);
         var model = ModelRegistry.Create(spec.Model, spec.Preprocess.Size);
         WeightsFile.Load(model, weights);
         model.eval();

@@ -51,7 +51,7 @@ public static class FanOutGather
     {
         var byHash = new Dictionary<string, RunFolder>(StringComparer.Ordinal);
         if (!Directory.Exists(runsRoot)) return byHash;
-        foreach (var folder in Directory.GetDirectories(runsRoot).Order(StringComparer.Ordinal))
+        foreach (var folder in Foundation.Common.FolderLinks.Subfolders(runsRoot).Order(StringComparer.Ordinal))
         {
             if (!File.Exists(Path.Combine(folder, RunManifest.FileName))) continue;
             var manifest = RunManifest.Read(folder);

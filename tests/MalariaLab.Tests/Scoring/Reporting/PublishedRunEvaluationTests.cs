@@ -1,3 +1,4 @@
+using MalariaLab.Data.Splitting;
 using MalariaLab.Foundation.Common;
 using MalariaLab.Workflows.Pipeline;
 using MalariaLab.Foundation.Runs;
@@ -34,13 +35,32 @@ public class PublishedRunEvaluationTests(TinyRun tiny) : IClassFixture<TinyRun>
     public void Labelled_data_from_a_folder_is_scored_in_full()
     {
         using var other = new TempFolder();
-        SyntheticData.WriteFolder(other.File("new-cells"), [("Q1", 3, 2), ("Q2", 1, 4)]);
+        SyntheticData.WriteFolder(other.File("new-cells"), [("Q1", 3, 2), ("Q2", 1, 4)], blue: 90);
         string folder = RunEvaluation.EvaluatePublished(tiny.Run, tiny.Options, null, null, other.File("new-cells"), "clinic-b", new CapturingLog());
         Assert.EndsWith("-clinic-b", folder);
         var metrics = RunFiles.ReadMetrics(Path.Combine(folder, "metrics.json"))!;
         Assert.Equal(10, metrics.Images);
         Assert.Equal(other.File("new-cells"), EvaluationManifest.TryRead(folder)!.Source);
         RunSeal.Verify(tiny.Run, RunManifest.Read(tiny.Run.Path));
+    }
+
+    /// <summary>The run's own images given back as --input are not test data: refused by patient, and a renamed copy of a
+    /// training image (a patient the run never saw, the same bytes) by content.</summary>
+    [Fact]
+    public void Labelled_data_the_run_trained_on_is_refused()
+    {
+        var e = Assert.Throws<MalariaLabException>(() => RunEvaluation.EvaluatePublished(tiny.Run, tiny.Options, null, null, tiny.Experiment.File("data"), "own", new CapturingLog()));
+        Assert.Contains("trained or validated on", e.Message);
+
+        using var other = new TempFolder();
+        var split = SplitFile.Read(tiny.Run.File("split.csv"));
+        var trained = split.First(r => r.Subset == Subsets.Train);
+        string cls = trained.Path.Split('/')[0];
+        Directory.CreateDirectory(other.File($"copy/{cls}"));
+        File.Copy(Path.Combine(tiny.Experiment.File("data"), trained.Path), other.File($"copy/{cls}/Z9_IMG_1_cell_1.png"));
+        SyntheticData.WriteFolder(other.File("copy"), [("Z8", 1, 1)], blue: 77); // both class folders, unseen bytes
+        e = Assert.Throws<MalariaLabException>(() => RunEvaluation.EvaluatePublished(tiny.Run, tiny.Options, null, null, other.File("copy"), "copy", new CapturingLog()));
+        Assert.Contains("identical, byte for byte", e.Message + "");
     }
 
     [Fact]

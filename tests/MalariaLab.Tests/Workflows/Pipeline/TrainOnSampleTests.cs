@@ -63,7 +63,11 @@ public sealed class TrainOnSampleTests : IClassFixture<TrainOnSampleTests.Traine
         foreach (var file in new[] { "spec.yaml", "split.csv", "history.csv", "weights/best.bin", "weights/last.bin", "predictions.csv", "metrics.json", "report.md", "report.html", "per_patient.csv" })
             Assert.Contains(file, manifest.Files.Keys);
         Assert.Contains(manifest.Files.Keys, f => f.StartsWith("tensorboard/"));
-        Assert.Equal(_trained.Run.Id, File.ReadAllText(Path.Combine(Path.GetDirectoryName(_trained.Run.Path)!, "latest")).Trim());
+        string latest = Path.Combine(Path.GetDirectoryName(_trained.Run.Path)!, "latest");
+        Assert.Equal(_trained.Run.Id, LatestPointer.Read(latest));
+        // A link to the run's folder, so latest/weights/best.safetensors is a path PyTorch users can pass on.
+        if (!OperatingSystem.IsWindows()) Assert.Equal(_trained.Run.Id, new FileInfo(latest).LinkTarget);
+        Assert.True(File.Exists(Path.Combine(latest, "weights", "best.safetensors")));
         Assert.Equal(2, manifest.Threads);
         Assert.InRange(manifest.PeakRssBytes ?? 0, 100L << 20, 4L << 30); // the training process's own peak, recorded
         Assert.Contains("not be used for diagnosis", File.ReadAllText(_trained.Run.File("report.md")));
