@@ -48,6 +48,7 @@ if [ -n "$command" ]; then
     if [ -n "$newer" ] && [ "$exclusive" = 0 ]; then
         echo "build.sh: building (${newer#"$root/"} is newer than the CLI)" >&2
         dotnet build MalariaLab.slnx -c "$configuration" -nologo -v quiet >&2
+        touch "$cli"  # an up-to-date build may leave the CLI's own file untouched
     fi
     if [ "$command" = "--version" ]; then exec dotnet "$cli" --version; fi
     exec dotnet "$cli" "$command" "${rest[@]+"${rest[@]}"}"
