@@ -72,7 +72,7 @@ public sealed class Orchestrator : IStageContext
     }
 
     /// <summary>Status walks the graph without running: it hands over the locks it found so far.</summary>
-    internal void Seed(IReadOnlyDictionary<string, StageLock> locks)
+    public void Seed(IReadOnlyDictionary<string, StageLock> locks)
     {
         foreach (var (name, found) in locks) _locks[name] = found;
     }
