@@ -14,21 +14,47 @@ using static TorchSharp.torch;
 
 namespace MalariaLab.Workflows.Bench;
 
-public sealed record BenchResult(
-    string Dataset, int Images, int Threads, string CpuModel, bool MallocTuned,
-    double PrepareColdImagesPerSecond, double PrepareCachedImagesPerSecond, double PrepareCachedSeconds,
-    Dictionary<string, double> TrainImagesPerSecond, double InferenceBatch1LatencyMs, double InferenceBatch256ImagesPerSecond,
-    long PeakRssBytes, long? PeakRssTrainingBytes, int Repeats,
-    Dictionary<string, double> TrainConvolutionShare, // of a training step's time, by batch size
-    string[] CpuFlags, double MatmulGflops, double Bf16MatmulGflops256, double ForwardMflopsPerImage,
-    double TrainCeilingImagesPerSecond, double InferenceCeilingImagesPerSecond,
-    double OnnxInferenceBatch256ImagesPerSecond, double OnnxInferenceBatch1LatencyMs,
-    string Arch = "", int Size = 0, long Parameters = 0);
+/// <summary>What Bench measured, by name (bench.json has the same names, snake case).</summary>
+public sealed record BenchResult
+{
+    public required string Dataset { get; init; }
+    public required int Images { get; init; }
+    public required int Threads { get; init; }
+    public required string CpuModel { get; init; }
+    public required bool MallocTuned { get; init; }
+    public required int Repeats { get; init; }
+    public required double PrepareColdImagesPerSecond { get; init; }
+    public required double PrepareCachedImagesPerSecond { get; init; }
+    public required double PrepareCachedSeconds { get; init; }
+    /// <summary>By batch size (batch_8, batch_64, batch_128) and batch_64_augmented.</summary>
+    public required Dictionary<string, double> TrainImagesPerSecond { get; init; }
+    /// <summary>Of a training step's time, the share the convolutions alone take, by batch size.</summary>
+    public required Dictionary<string, double> TrainConvolutionShare { get; init; }
+    public required double InferenceBatch256ImagesPerSecond { get; init; }
+    public required double InferenceBatch1LatencyMs { get; init; }
+    public required double OnnxInferenceBatch256ImagesPerSecond { get; init; }
+    public required double OnnxInferenceBatch1LatencyMs { get; init; }
+    public required long PeakRssBytes { get; init; }
+    public required long? PeakRssTrainingBytes { get; init; }
+    public required string[] CpuFlags { get; init; }
+    public required double MatmulGflops { get; init; }
+    public required double Bf16MatmulGflops256 { get; init; }
+    public required double ForwardMflopsPerImage { get; init; }
+    public required double TrainCeilingImagesPerSecond { get; init; }
+    public required double InferenceCeilingImagesPerSecond { get; init; }
+    public required string Arch { get; init; }
+    public required int Size { get; init; }
+    public required long Parameters { get; init; }
+}
 
 /// <summary>Bench: images/s of the pipeline's own code paths (Prepare, Trainer.Step, Evaluator) on real data,
 /// each after a warm-up, the median of several repeats.</summary>
 public static class Benchmark
 {
+    /// <summary>The augmentation Bench times when the spec has none: experiments/augmented-cosine-cv.yaml's settings
+    /// (a test holds the two equal).</summary>
+    public static readonly AugmentSpec ShippedAugmentation = new("dihedral8", 0.1, 0.1, 0.1, 0.02, 0.05, 0.05);
+
     public static BenchResult Run(ExperimentSpec spec, PipelineOptions options, ILog log, int repeats = 3, int trainSteps = 60)
     {
         var pipeline = new Orchestrator(spec, options, log);
@@ -36,91 +62,114 @@ public static class Benchmark
         pipeline.Resolve("prepare");
         var rows = pipeline.IndexRows();
         int threads = spec.Train.Threads == 0 ? Environment.ProcessorCount : spec.Train.Threads;
-        Foundation.Native.TorchSetup.Threads(threads);
+        TorchSetup.Threads(threads);
 
-        // Prepare: decode + resize (cold), then reload of the verified cache file.
-        double cold = Median(repeats, () => Rate(rows.Count, () => PrepareStage.Build(rows, pipeline.DataRoot, spec.Preprocess, new CapturingLog())));
-        Collect(); // the repeated cold builds leave garbage that would otherwise count as the pipeline's peak RSS
-        var prepared = pipeline.Prepared();
-        string cachePath = pipeline.PreparedPath;
-        double cachedSeconds = Median(repeats, () => Seconds(() => PreparedFile.TryRead(cachePath, rows.Count, spec.Preprocess.Size, out _)));
-        log.Info($"bench: prepare cold {cold:F0} images/s, from cache {rows.Count / cachedSeconds:F0} images/s ({cachedSeconds:F3} s)");
-
-        using var data = new TrainingData(prepared, rows, pipeline.SplitRows(), spec.Preprocess.Scale);
-        prepared = null; // the native tensor holds the pixels now
-        pipeline.ForgetPrepared();
+        var prepare = MeasurePrepare(spec, pipeline, repeats, log);
+        using var data = new TrainingData(pipeline.Prepared(), rows, pipeline.SplitRows(), spec.Preprocess.Scale);
+        pipeline.ForgetPrepared(); // the native tensor holds the pixels now
         Collect();
         // From here on the peak is the training and inference paths' own (the repeated cold builds above are not).
         long preparePeak = ProcessMemory.PeakRssBytes();
         bool peakReset = ProcessMemory.ResetPeak();
+
         var train = new Dictionary<string, double>();
         var convolutionShare = new Dictionary<string, double>();
         foreach (int batch in new[] { spec.Train.BatchSize, 64, 128 }.Distinct())
         {
-            Collect(); // each batch size starts without the previous one's freed buffers
-            manual_seed(SeedSource.TorchSeed(spec.Seed, "torch"));
-            using var model = ModelRegistry.Create(spec.Model, spec.Preprocess.Size);
-            model.train();
-            using var optimizer = new FlatAdam(model.parameters(), spec.Train.Lr, spec.Train.Beta1, spec.Train.Beta2, spec.Train.Epsilon);
-            long[] Rows(int step) => Enumerable.Range(0, batch).Select(i => data.Train[(step * batch + i) % data.Train.Length]).ToArray();
-            for (int s = 0; s < 5; s++) Trainer.Step(model, optimizer, data, Rows(s));
-            double rate = Median(repeats, () => Rate(trainSteps * batch, () => { for (int s = 0; s < trainSteps; s++) Trainer.Step(model, optimizer, data, Rows(s)); }));
+            var (rate, convolutions) = MeasureTraining(spec, data, batch, null, repeats, trainSteps);
             train[$"batch_{batch}"] = rate;
-            double convolutions = ComputeCeiling.ConvolutionMillisecondsPerStep(model, spec.Preprocess.Size, batch, Math.Max(repeats, 5));
             convolutionShare[$"batch_{batch}"] = convolutions / (1000.0 * batch / rate);
             log.Info($"bench: train batch {batch}: {rate:F0} images/s ({1000.0 * batch / rate:F1} ms a step, of which the convolutions alone take {convolutions:F1} ms)");
         }
-
-        // The cost of augmentation: batch 64 with every augmentation on (the shipped augmented spec's settings).
-        {
-            Collect();
-            manual_seed(SeedSource.TorchSeed(spec.Seed, "torch"));
-            using var model = ModelRegistry.Create(spec.Model, spec.Preprocess.Size);
-            model.train();
-            using var optimizer = new FlatAdam(model.parameters(), spec.Train.Lr, spec.Train.Beta1, spec.Train.Beta2, spec.Train.Epsilon);
-            var augmenter = new MalariaLab.Modelling.Augmentation.Augmenter(new AugmentSpec("dihedral8", 0.1, 0.1, 0.1, 0.02, 0.1, 0.05), spec.Seed, 255 * spec.Preprocess.Scale);
-            long[] Rows(int step) => Enumerable.Range(0, 64).Select(i => data.Train[(step * 64 + i) % data.Train.Length]).ToArray();
-            for (int s = 0; s < 3; s++) Trainer.Step(model, optimizer, data, Rows(s), augmenter, 1);
-            double rate = Median(repeats, () => Rate(trainSteps * 64, () => { for (int s = 0; s < trainSteps; s++) Trainer.Step(model, optimizer, data, Rows(s), augmenter, 1); }));
-            train["batch_64_augmented"] = rate;
-            log.Info($"bench: train batch 64 with augmentation (dihedral8, colour, zoom and shift): {rate:F0} images/s ({rate / train["batch_64"]:P0} of plain batch 64)");
-        }
+        var augment = spec.Augment.Enabled ? spec.Augment : ShippedAugmentation;
+        train["batch_64_augmented"] = MeasureTraining(spec, data, 64, augment, repeats, trainSteps).Rate;
+        log.Info($"bench: train batch 64 with augmentation ({(spec.Augment.Enabled ? "the spec's" : "the shipped augmented spec's")}: {augment}): " +
+                 $"{train["batch_64_augmented"]:F0} images/s ({train["batch_64_augmented"] / train["batch_64"]:P0} of plain batch 64)");
 
         Collect();
         manual_seed(0);
         using var net = ModelRegistry.Create(spec.Model, spec.Preprocess.Size);
         net.eval();
         long[] evalRows = Enumerable.Range(0, 2048).Select(i => (long)(i % rows.Count)).ToArray();
-        Evaluator.Run(net, data, evalRows[..256]);
-        double inference = Median(repeats, () => Rate(evalRows.Length, () => Evaluator.Run(net, data, evalRows)));
+        var (inference, latency) = MeasureInference(net, data, evalRows, repeats);
+        log.Info($"bench: inference batch 256: {inference:F0} images/s; batch 1 latency {latency:F2} ms");
+        var (onnxInference, onnxLatency) = OnnxInference(spec, net, data, evalRows, threads, repeats);
+        log.Info($"bench: ONNX Runtime inference batch 256: {onnxInference:F0} images/s; batch 1 latency {onnxLatency:F2} ms (same network, exported as weights/*.onnx is)");
+
+        var ceiling = MeasureCeiling(net, spec.Preprocess.Size, threads, repeats, log);
+        var result = new BenchResult
+        {
+            Dataset = spec.Dataset.Source, Images = rows.Count, Threads = threads, CpuModel = EnvironmentInfo.Capture().CpuModel, MallocTuned = MallocTuning.Applied,
+            Repeats = repeats, PrepareColdImagesPerSecond = prepare.Cold, PrepareCachedImagesPerSecond = rows.Count / prepare.CachedSeconds,
+            PrepareCachedSeconds = prepare.CachedSeconds, TrainImagesPerSecond = train, TrainConvolutionShare = convolutionShare,
+            InferenceBatch256ImagesPerSecond = inference, InferenceBatch1LatencyMs = latency,
+            OnnxInferenceBatch256ImagesPerSecond = onnxInference, OnnxInferenceBatch1LatencyMs = onnxLatency,
+            PeakRssBytes = Math.Max(preparePeak, ProcessMemory.PeakRssBytes()), PeakRssTrainingBytes = peakReset ? ProcessMemory.PeakRssBytes() : null,
+            CpuFlags = ceiling.Flags, MatmulGflops = ceiling.Gflops, Bf16MatmulGflops256 = ceiling.Bf16, ForwardMflopsPerImage = ceiling.Flops / 1e6,
+            TrainCeilingImagesPerSecond = ceiling.Gflops * 1e9 / (3 * ceiling.Flops), InferenceCeilingImagesPerSecond = ceiling.Gflops * 1e9 / ceiling.Flops,
+            Arch = spec.Model.Arch, Size = spec.Preprocess.Size, Parameters = net.parameters().Sum(p => p.numel()),
+        };
+        log.Info($"bench: model {result.Arch} at {result.Size} px: {result.Parameters:N0} parameters, {result.ForwardMflopsPerImage:F1} MFLOP per image forward");
+        string trainingPeak = result.PeakRssTrainingBytes is long bytes ? $"{bytes / (1024.0 * 1024):F0} MiB while training and inferring, " : "";
+        log.Info($"bench: peak RSS {trainingPeak}{result.PeakRssBytes / (1024.0 * 1024):F0} MiB since start-up (before: the repeated cold prepares), {threads} threads, malloc tuned: {MallocTuning.Applied}, CPU {result.CpuModel}");
+        return result;
+    }
+
+    /// <summary>Prepare: decode + resize (cold), then reload of the verified cache file.</summary>
+    static (double Cold, double CachedSeconds) MeasurePrepare(ExperimentSpec spec, Orchestrator pipeline, int repeats, ILog log)
+    {
+        var rows = pipeline.IndexRows();
+        double cold = Median(repeats, () => Rate(rows.Count, () => PrepareStage.Build(rows, pipeline.DataRoot, spec.Preprocess, new CapturingLog())));
+        Collect(); // the repeated cold builds leave garbage that would otherwise count as the pipeline's peak RSS
+        string cachePath = pipeline.PreparedPath;
+        double cachedSeconds = Median(repeats, () => Seconds(() => PreparedFile.TryRead(cachePath, rows.Count, spec.Preprocess.Size, out _)));
+        log.Info($"bench: prepare cold {cold:F0} images/s, from cache {rows.Count / cachedSeconds:F0} images/s ({cachedSeconds:F3} s)");
+        return (cold, cachedSeconds);
+    }
+
+    /// <summary>Training steps at one batch size (with augmentation when given), after a warm-up: images/s, and the
+    /// milliseconds the step's convolutions alone take (not measured for the augmented run: the same convolutions).</summary>
+    static (double Rate, double ConvolutionMs) MeasureTraining(ExperimentSpec spec, TrainingData data, int batch, AugmentSpec? augment, int repeats, int trainSteps)
+    {
+        Collect(); // each run starts without the previous one's freed buffers
+        manual_seed(SeedSource.TorchSeed(spec.Seed, "torch"));
+        using var model = ModelRegistry.Create(spec.Model, spec.Preprocess.Size);
+        model.train();
+        using var optimizer = new FlatAdam(model.parameters(), spec.Train.Lr, spec.Train.Beta1, spec.Train.Beta2, spec.Train.Epsilon);
+        var augmenter = augment is null ? null : new Modelling.Augmentation.Augmenter(augment, spec.Seed, 255 * spec.Preprocess.Scale);
+        long[] Rows(int step) => Enumerable.Range(0, batch).Select(i => data.Train[(step * batch + i) % data.Train.Length]).ToArray();
+        for (int s = 0; s < 5; s++) Trainer.Step(model, optimizer, data, Rows(s), augmenter, 1);
+        double rate = Median(repeats, () => Rate(trainSteps * batch, () => { for (int s = 0; s < trainSteps; s++) Trainer.Step(model, optimizer, data, Rows(s), augmenter, 1); }));
+        double convolutions = augment is null ? ComputeCeiling.ConvolutionMillisecondsPerStep(model, spec.Preprocess.Size, batch, Math.Max(repeats, 5)) : double.NaN;
+        return (rate, convolutions);
+    }
+
+    /// <summary>Inference at batch 256 (images/s) and one image at a time (ms).</summary>
+    static (double Batch256, double Batch1LatencyMs) MeasureInference(nn.Module<Tensor, Tensor> net, TrainingData data, long[] rows, int repeats)
+    {
+        Evaluator.Run(net, data, rows[..256]);
+        double inference = Median(repeats, () => Rate(rows.Length, () => Evaluator.Run(net, data, rows)));
         double latency = Median(repeats, () =>
         {
             var clock = Stopwatch.StartNew();
             for (int i = 0; i < 100; i++) Evaluator.Run(net, data, [i]);
             return clock.Elapsed.TotalMilliseconds / 100;
         });
-        log.Info($"bench: inference batch 256: {inference:F0} images/s; batch 1 latency {latency:F2} ms");
-        var (onnxInference, onnxLatency) = OnnxInference(spec, net, data, evalRows, threads, repeats);
-        log.Info($"bench: ONNX Runtime inference batch 256: {onnxInference:F0} images/s; batch 1 latency {onnxLatency:F2} ms (same network, exported as weights/*.onnx is)");
+        return (inference, latency);
+    }
 
-        // The ceiling: this CPU's fp32 matmul rate over the model's FLOPs (training ≈ 3 x forward).
+    /// <summary>The ceiling: this CPU's fp32 matmul rate over the model's FLOPs (training ≈ 3 x forward), and bf16's.</summary>
+    static (double Gflops, double Flops, double Bf16, string[] Flags) MeasureCeiling(nn.Module<Tensor, Tensor> net, int size, int threads, int repeats, ILog log)
+    {
         double gflops = ComputeCeiling.MatmulGflops(repeats);
-        double flops = ComputeCeiling.ForwardFlopsPerImage(net, spec.Preprocess.Size);
+        double flops = ComputeCeiling.ForwardFlopsPerImage(net, size);
         var flags = ComputeCeiling.CpuFlags();
         // Small: without AVX512_BF16 LibTorch emulates bf16 and a 1024 product would take seconds.
         double bf16 = ComputeCeiling.MatmulGflops(repeats, ScalarType.BFloat16, n: 256, products: 10);
         log.Info($"bench: bf16 matmul {bf16:F1} GFLOP/s (256 x 256; fp32 at that size {ComputeCeiling.MatmulGflops(repeats, n: 256, products: 10):F0})");
         log.Info($"bench: ceiling: fp32 matmul {gflops:F0} GFLOP/s on {threads} threads, {flops / 1e6:F1} MFLOP per image forward → " +
                  $"training ≤ {gflops * 1e9 / (3 * flops):F0}, inference ≤ {gflops * 1e9 / flops:F0} images/s; CPU flags: {string.Join(' ', flags)}");
-
-        var result = new BenchResult(spec.Dataset.Source, rows.Count, threads, EnvironmentInfo.Capture().CpuModel, MallocTuning.Applied,
-            cold, rows.Count / cachedSeconds, cachedSeconds, train, latency, inference, Math.Max(preparePeak, ProcessMemory.PeakRssBytes()), peakReset ? ProcessMemory.PeakRssBytes() : null, repeats,
-            convolutionShare, flags, gflops, bf16, flops / 1e6, gflops * 1e9 / (3 * flops), gflops * 1e9 / flops,
-            onnxInference, onnxLatency, spec.Model.Arch, spec.Preprocess.Size, net.parameters().Sum(p => p.numel()));
-        log.Info($"bench: model {result.Arch} at {result.Size} px: {result.Parameters:N0} parameters, {result.ForwardMflopsPerImage:F1} MFLOP per image forward");
-        string trainingPeak = result.PeakRssTrainingBytes is long bytes ? $"{bytes / (1024.0 * 1024):F0} MiB while training and inferring, " : "";
-        log.Info($"bench: peak RSS {trainingPeak}{result.PeakRssBytes / (1024.0 * 1024):F0} MiB since start-up (before: the repeated cold prepares), {threads} threads, malloc tuned: {MallocTuning.Applied}, CPU {result.CpuModel}");
-        return result;
+        return (gflops, flops, bf16, flags);
     }
 
     /// <summary>The same network exported to ONNX (in memory) and run by ONNX Runtime's CPU provider on the same

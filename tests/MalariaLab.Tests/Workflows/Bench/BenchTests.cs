@@ -65,6 +65,13 @@ public class BenchTests
     }
 
     [Fact]
+    public void Bench_times_the_shipped_augmented_specs_augmentation()
+    {
+        var shipped = SpecLoader.LoadFile(Path.Combine(TestPaths.RepoRoot, "experiments", "augmented-cosine-cv.yaml"));
+        Assert.Equal(shipped.Augment, Benchmark.ShippedAugmentation);
+    }
+
+    [Fact]
     public void Bench_measures_every_path_on_the_given_data_and_writes_bench_json()
     {
         using var temp = new TempFolder();
