@@ -29,6 +29,7 @@ public static class CliCommands
             if (parse.GetValue(O.SweepPoint) is { } n)
             {
                 var points = SweepPlan.Expand(options.LoadSpec().Sweep);
+                if (points.Count == 0) throw new MalariaLabException($"--sweep-point={n}: the spec has no sweep: section");
                 if (n < 0 || n >= points.Count) throw new MalariaLabException($"--sweep-point={n}: the sweep has points 0..{points.Count - 1}");
                 options = SweepRunner.WithPoint(options, points[n]);
                 log.Info($"sweep point {n}: {points[n].Label}");
@@ -45,6 +46,8 @@ public static class CliCommands
             var run = RunOf(parse);
             var options = O.Pipeline(parse);
             NotAnEnsemble(run, "evaluate", "score it on other data with `ensemble --runs=<its members> --input=...`");
+            if (parse.GetValue(O.Threshold) is not null && parse.GetValue(O.ThresholdRule) is { } rule && rule != "fixed")
+                throw new MalariaLabException($"--threshold and --threshold-rule={rule} both set the threshold; give one");
             if (RunManifest.Read(run.Path).Status == RunStatus.Published)
                 Console.Out.WriteLine(RunEvaluation.EvaluatePublished(run, options, parse.GetValue(O.Threshold), parse.GetValue(O.Subset),
                     O.PathOf(parse, O.LabelledInput), parse.GetValue(O.Label), log, parse.GetValue(O.ThresholdRule)));

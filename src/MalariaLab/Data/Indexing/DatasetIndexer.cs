@@ -74,7 +74,14 @@ public static class DatasetIndexer
             .Order(StringComparer.Ordinal)
             .ToList();
         if (candidates.Count == 0)
-            throw new MalariaLabException($"{folder}: no class folders found; expected '{Labels.Parasitized}/' and '{Labels.Uninfected}/' (here or in a subfolder such as cell_images/)");
+        {
+            // Folder names are case-sensitive: name the near misses (parasitized/, UNINFECTED/) instead of only what is missing.
+            var nearMisses = new[] { folder }.Concat(Folders(folder)).SelectMany(Folders)
+                .Where(d => Labels.All.Any(l => string.Equals(Path.GetFileName(d), l, StringComparison.OrdinalIgnoreCase)))
+                .Select(d => Path.GetRelativePath(folder, d) + "/").ToList();
+            throw new MalariaLabException($"{folder}: no class folders found; expected '{Labels.Parasitized}/' and '{Labels.Uninfected}/' (here or in a subfolder such as cell_images/)" +
+                (nearMisses.Count > 0 ? $"; found {string.Join(", ", nearMisses)}: class folder names are case-sensitive" : ""));
+        }
         var root = candidates[0];
         foreach (var label in Labels.All)
             if (!Directory.Exists(Path.Combine(root, label)))

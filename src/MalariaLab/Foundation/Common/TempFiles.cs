@@ -11,6 +11,9 @@ public static partial class TempFiles
 
     public static string NameFor(string fileName) => $".{fileName}.{Host}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
 
+    /// <summary>Whether a file or folder name is one <see cref="NameFor"/> made.</summary>
+    public static bool IsTempName(string name) => name.StartsWith('.') && name.EndsWith(".tmp", StringComparison.Ordinal);
+
     /// <summary>Removes leftovers under <paramref name="root"/> (the data/ folders' contents are not walked: they are
     /// complete extractions). Returns how many were removed.</summary>
     public static int CleanOrphans(string root, ILog log)

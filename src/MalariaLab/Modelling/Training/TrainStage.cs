@@ -64,6 +64,8 @@ public static class TrainStage
     public static RunFolder TrainNew(TrainInputs inputs, string experimentRuns, ILog log, CancellationToken cancel = default)
     {
         var spec = inputs.Spec;
+        if (inputs.Threads > Environment.ProcessorCount)
+            log.Warn($"train: {inputs.Threads} threads on {Environment.ProcessorCount} cores: oversubscribed threads make every step slower (train.threads=0 uses the cores there are), and the weights are those of {inputs.Threads} threads");
         Foundation.Native.TorchSetup.Threads(inputs.Threads);
         manual_seed(SeedSource.TorchSeed(spec.Seed, "torch"));
 

@@ -157,7 +157,8 @@ public static class EvaluateStage
             predictions.GroupBy(p => p.Patient).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (IReadOnlyList<string>)
             [g.Key, I(g.Count()), I(g.Count(p => p.Label == Labels.Parasitized)), I(g.Count(p => p.Predicted == Labels.Parasitized)),
              F((double)g.Count(p => p.Predicted == p.Label) / g.Count())])));
-        log.Info($"evaluate: wrote {string.Join(", ", Files)} in {folder}");
+        // A published run's evaluation is written in a temp folder first; its final name is logged once it is in place.
+        if (!TempFiles.IsTempName(Path.GetFileName(folder))) log.Info($"evaluate: wrote {string.Join(", ", Files)} in {folder}");
     }
 
     /// <summary>Five images (first in path order) per category: with corrections on, True/False x Parasitized/Uninfected

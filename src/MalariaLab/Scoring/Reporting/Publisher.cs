@@ -43,6 +43,7 @@ public static class Publisher
         RunSeal.WriteSealed(run, sealedManifest);
         RunSeal.Seal(run);
         log.Info($"publish: sealed {sealedManifest.Files.Count} files in {run.Path}; runs/{manifest.Experiment}/latest → {run.Id}");
+        log.Info($"report: {run.File("report.html")}");
     }
 
     /// <summary>The lock of a published run: its sealed manifest by hash.</summary>

@@ -14,7 +14,11 @@ public static class CrossValidation
     public static IReadOnlyList<RunFolder> Run(ExperimentSpec spec, PipelineOptions options, int? onlyFold, ILog log, CancellationToken cancel = default)
     {
         if (!SplitStrategyRegistry.Of(spec.Split).IsKFold)
+        {
+            if (onlyFold is not null)
+                throw new MalariaLabException($"--fold={onlyFold}: split.strategy '{spec.Split.Strategy}' has no folds (a k-fold strategy such as patient-kfold has)");
             return [new Orchestrator(spec, options, log, cancel: cancel).TrainEvaluatePublish()];
+        }
         if (onlyFold is { } only && (only < 0 || only >= spec.Split.Folds))
             throw new MalariaLabException($"--fold={only}: the spec has folds 0..{spec.Split.Folds - 1}");
         var folds = onlyFold is { } f ? [f] : Enumerable.Range(0, spec.Split.Folds).ToList();

@@ -89,6 +89,8 @@ public static class Predictor
             if (batch.Count == Evaluator.BatchSize) Flush();
         }
         Flush();
+        if (results.Count == 0)
+            throw new MalariaLabException($"{input}: no images found ({string.Join(", ", ImageExtensions)}, in a folder searched recursively, or in a zip)");
         int failed = results.Count(r => r.Error is not null);
         log.Info($"predict: {Plural.Of(results.Count, "image")}, {results.Count(r => r.Label == Labels.Parasitized)} Parasitized, {failed} unreadable");
         return results.OrderBy(r => r.Path, StringComparer.Ordinal).ToList();
