@@ -6,7 +6,12 @@ public sealed record MetricInput(int[] Labels, double[] Scores, double Threshold
 
 /// <summary>A headline metric: its name (a metrics.json key and a column in summaries and comparisons), what it
 /// means, and how it is computed.</summary>
-public sealed record HeadlineMetric(string Name, string Description, Func<MetricInput, double> Compute);
+public sealed record HeadlineMetric(string Name, string Description, Func<MetricInput, double> Compute)
+{
+    /// <summary>Shown in the compact tables too (cross-validation comparisons, evaluation and ensemble pages), not only
+    /// in metrics.json and the full reports.</summary>
+    public bool InCompactTables { get; init; }
+}
 
 /// <summary>The headline metrics, in the order reports, cross-validation summaries and Compare show them. Adding
 /// one is a new file with its formula and one line here.</summary>
@@ -20,6 +25,9 @@ public static class MetricRegistry
     ];
 
     public static IReadOnlyList<HeadlineMetric> All { get { lock (Metrics) return [.. Metrics]; } }
+
+    /// <summary>The names every compact table shows, in registry order (accuracy, roc_auc, sensitivity, specificity).</summary>
+    public static IReadOnlyList<string> Compact => [.. All.Where(m => m.InCompactTables).Select(m => m.Name)];
 
     public static void Register(HeadlineMetric metric)
     {

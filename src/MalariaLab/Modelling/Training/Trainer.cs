@@ -170,7 +170,8 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log, AugmentSpec? au
     {
         const int width = 30;
         int filled = (int)((long)width * seen / Math.Max(total, 1));
-        return $"epoch {epoch}/{spec.Epochs} [{new string('#', filled)}{new string('.', width - filled)}] {seen}/{total} loss {loss:F4} acc {accuracy:F4} {rate:F0} img/s";
+        double eta = rate > 0 ? (total - seen) / rate : 0;
+        return $"epoch {epoch}/{spec.Epochs} [{new string('#', filled)}{new string('.', width - filled)}] {seen}/{total} loss {loss:F4} acc {accuracy:F4} {rate:F0} img/s, {eta:F0} s left in the epoch";
     }
 
     void WriteBoard((SummaryWriter Train, SummaryWriter Validation) board, nn.Module model, EpochMetrics m)

@@ -36,10 +36,11 @@ public static class EvaluationReport
             .Select(d => (Folder: Path.GetFileName(d), Manifest: EvaluationManifest.TryRead(d), Metrics: RunFiles.ReadMetrics(Path.Combine(d, RunFiles.MetricsFile))))
             .Where(r => r.Manifest is not null && r.Metrics is not null).ToList();
         var text = new StringBuilder($"# Evaluations of run {run.Id}\n\n");
-        text.Append("| evaluation | scored | threshold | images | accuracy | roc_auc | sensitivity | specificity |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        var columns = MetricRegistry.Compact;
+        text.Append("| evaluation | scored | threshold | images | " + string.Join(" | ", columns) + " |\n| --- | --- | --- | --- |" + string.Concat(columns.Select(_ => " --- |")) + "\n");
         foreach (var (folder, manifest, metrics) in rows)
             text.Append($"| [{folder}]({folder}/evaluation.html) | {manifest!.Source} ({manifest.Subset}) | {manifest.Threshold.ToString(CultureInfo.InvariantCulture)} | {metrics!.Images} | " +
-                        $"{metrics.Accuracy:F4} | {metrics.RocAuc:F4} | {metrics.Sensitivity:F4} | {metrics.Specificity:F4} |\n");
+                        string.Join(" | ", columns.Select(c => metrics[c].ToString("F4", CultureInfo.InvariantCulture))) + " |\n");
         AtomicFile.WriteAllText(Path.Combine(root, "index.md"), text.ToString());
         AtomicFile.WriteAllText(Path.Combine(root, "index.html"), ReportWriter.Html(text.ToString(), root));
     }

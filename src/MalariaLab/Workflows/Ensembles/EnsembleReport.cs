@@ -14,7 +14,7 @@ namespace MalariaLab.Workflows.Ensembles;
 /// members with the SHA-256 of their manifests.</summary>
 public static class EnsembleReport
 {
-    static readonly string[] Columns = ["accuracy", "roc_auc", "sensitivity", "specificity", "brier"];
+    static IReadOnlyList<string> Columns => MetricRegistry.Compact;
 
     public static string Markdown(RunManifest manifest, EvaluationMetrics metrics, IReadOnlyList<MemberRun> members, IReadOnlyList<EvaluationMetrics> memberMetrics,
         EnsembleData input, string folder, ExperimentSpec spec)

@@ -11,7 +11,8 @@ namespace MalariaLab.Workflows.Pipeline;
 /// 4 degrees of freedom) is a difference larger than the fold-to-fold noise.</summary>
 public static class CvComparison
 {
-    public static readonly string[] Metrics = ["accuracy", "roc_auc", "sensitivity", "specificity"];
+    /// <summary>The registry's compact-table metrics; the first two decide "folds better" and the paired t.</summary>
+    public static IReadOnlyList<string> Metrics => MetricRegistry.Compact;
 
     /// <summary>Two-sided 5% critical values of Student's t for 1..30 degrees of freedom (beyond 30, the value at 30,
     /// slightly conservative).</summary>
