@@ -54,8 +54,21 @@ if [ -n "$command" ]; then
     exec dotnet "$cli" "$command" "${rest[@]+"${rest[@]}"}"
 fi
 
+# ./build.sh --help: the targets, without Cake's start-up (Cake's own list: --target=Help).
+if [ -z "$target" ] && [ "$help" = 1 ]; then
+    cat <<'HELP'
+MalariaLab: ./build.sh --target=NAME [options]   (every target and option: docs/cli.md)
+  Stage targets, each one CLI command (its options: ./build.sh --target=NAME --help):
+    Download Extract Index Split Prepare Train Evaluate Publish Reproduce Compare Ensemble CvCompare
+    Sweep Gather Bench Predict Status Runs Spec Dag
+  Build targets (Cake): Clean Build Test Cluster Help
+  ./build.sh --version: the code identity, commit, TorchSharp/LibTorch versions and the CPU instruction set.
+HELP
+    exit 0
+fi
+
 # Everything else through Cake: the raw arguments NUL-separated in a file, so the Cake task hands them on as a list.
-if [ -z "$target" ] && [ "$help" = 1 ]; then set -- --target=Help; else set -- ${target:+--target="$target"} --configuration="$configuration" "${cake_only[@]+"${cake_only[@]}"}" "${rest[@]+"${rest[@]}"}"; fi
+if false; then :; else set -- ${target:+--target="$target"} --configuration="$configuration" "${cake_only[@]+"${cake_only[@]}"}" "${rest[@]+"${rest[@]}"}"; fi
 args_file="$(mktemp "${TMPDIR:-/tmp}/malarialab-args.XXXXXX")"
 trap 'rm -f "$args_file"' EXIT
 if [ "$#" -gt 0 ]; then printf '%s\0' "$@" > "$args_file"; fi
