@@ -20,12 +20,19 @@ public static class RunsTable
         var experiments = experiment is null ? Foundation.Common.FolderLinks.Subfolders(runsRoot).Order(StringComparer.Ordinal).ToList() : [Path.Combine(runsRoot, experiment)];
         if (experiment is not null && !Directory.Exists(experiments[0])) throw new MalariaLabException($"{experiment}: no runs of this experiment under {runsRoot}");
         var runs = new List<(string Name, RunManifest Manifest, Dictionary<string, string> Spec, EvaluationMetrics? Metrics)>();
+        var unreadable = new List<Row>();
         foreach (var folder in experiments.SelectMany(e => Foundation.Common.FolderLinks.Subfolders(e).Order(StringComparer.Ordinal)))
         {
             if (!File.Exists(Path.Combine(folder, RunManifest.FileName))) continue;
             RunManifest manifest;
             try { manifest = RunManifest.Read(folder); }
-            catch (MalariaLabException) { continue; } // an unreadable manifest is no row (Predict/Verify say why)
+            catch (MalariaLabException e)
+            {
+                // Listed, not dropped: a run that cannot be read is something to look at.
+                string reason = e.Message.StartsWith(folder, StringComparison.Ordinal) ? e.Message[(folder.Length + 2)..] : e.Message;
+                unreadable.Add(new Row($"{Path.GetFileName(Path.GetDirectoryName(folder))}/{Path.GetFileName(folder)}", $"unreadable manifest: {reason}", [], [], 0, null, null));
+                continue;
+            }
             var run = RunFolder.Open(folder);
             var spec = File.Exists(run.File("spec.yaml"))
                 ? Foundation.Specs.SpecLoader.LoadFile(run.File("spec.yaml")).Values.InSchemaOrder.ToDictionary(p => p.Key, p => Foundation.Specs.SpecWriter.Format(p.Value)) : [];
@@ -38,7 +45,12 @@ public static class RunsTable
         return runs.Select(r => new Row(r.Name, r.Manifest.Status,
             keys.ToDictionary(k => k, k => r.Spec.GetValueOrDefault(k, "–")),
             MetricRegistry.All.ToDictionary(m => m.Name, m => r.Metrics?.Metrics.TryGetValue(m.Name, out double v) == true ? v : (double?)null),
-            r.Manifest.EpochsRun, r.Manifest.Ended is { } end ? (end - r.Manifest.Started).TotalSeconds : null, r.Manifest.ImagesPerSecond)).ToList();
+            r.Manifest.EpochsRun, r.Manifest.Ended is { } end ? (end - r.Manifest.Started).TotalSeconds : null, r.Manifest.ImagesPerSecond))
+            .Concat(unreadable.Select(u => u with
+            {
+                Differing = keys.ToDictionary(k => k, _ => "–"),
+                Metrics = MetricRegistry.All.ToDictionary(m => m.Name, _ => (double?)null),
+            })).ToList();
     }
 
     public static List<Row> Sort(List<Row> rows, string? metric)

@@ -25,5 +25,13 @@ public class RunsTableTests
         Assert.Contains("\"run\": \"other/20260101-000000-01\"", RunsTable.Format(all, "json"));
         Assert.Contains("run                       status", RunsTable.Format(all, "table"));
         Assert.Contains("--sort=loss: expected a headline metric", Assert.Throws<MalariaLab.Foundation.Common.MalariaLabException>(() => RunsTable.Sort(all, "loss")).Message);
+
+        // A corrupt manifest is a row that says so, in every format, not a run that silently disappears.
+        Directory.CreateDirectory(temp.File("runs/sweep/20260101-000000-03"));
+        File.WriteAllText(temp.File("runs/sweep/20260101-000000-03/manifest.json"), "{ not json");
+        var withBroken = RunsTable.Collect(temp.File("runs"), "sweep");
+        var broken = Assert.Single(withBroken, r => r.Run == "sweep/20260101-000000-03");
+        Assert.StartsWith("unreadable manifest", broken.Status);
+        foreach (var format in new[] { "table", "md", "csv", "json" }) Assert.Contains("20260101-000000-03", RunsTable.Format(RunsTable.Sort(withBroken, "accuracy"), format));
     }
 }
