@@ -18,7 +18,7 @@ public static class EvaluationReport
         var text = new StringBuilder();
         text.AppendLine($"# {spec.Name} — run {evaluation.RunId}, evaluation {evaluation.Label}").AppendLine();
         text.AppendLine($"> {ReportWriter.Notice}").AppendLine();
-        text.AppendLine($"Scored **{evaluation.Source}** ({evaluation.Subset}, {metrics.Images} images) with `{metrics.Weights}` at threshold **{evaluation.Threshold.ToString(CultureInfo.InvariantCulture)}**, " +
+        text.AppendLine($"Scored **{MarkdownText.Cell(evaluation.Source)}** ({evaluation.Subset}, {metrics.Images} images) with `{metrics.Weights}` at threshold **{evaluation.Threshold.ToString(CultureInfo.InvariantCulture)}**, " +
                         $"{evaluation.Created:yyyy-MM-dd HH:mm} UTC. The run's sealed files were verified before and after; this folder has its own `evaluation.json`.").AppendLine();
         ReportWriter.MetricsTable(text, metrics);
         text.AppendLine("```").Append(metrics.Report.ToText()).AppendLine("```").AppendLine();
@@ -39,7 +39,7 @@ public static class EvaluationReport
         var columns = MetricRegistry.Compact;
         text.Append("| evaluation | scored | threshold | images | " + string.Join(" | ", columns) + " |\n| --- | --- | --- | --- |" + string.Concat(columns.Select(_ => " --- |")) + "\n");
         foreach (var (folder, manifest, metrics) in rows)
-            text.Append($"| [{folder}]({folder}/evaluation.html) | {manifest!.Source} ({manifest.Subset}) | {manifest.Threshold.ToString(CultureInfo.InvariantCulture)} | {metrics!.Images} | " +
+            text.Append($"| [{folder}]({folder}/evaluation.html) | {MarkdownText.Cell(manifest!.Source)} ({manifest.Subset}) | {manifest.Threshold.ToString(CultureInfo.InvariantCulture)} | {metrics!.Images} | " +
                         string.Join(" | ", columns.Select(c => metrics[c].ToString("F4", CultureInfo.InvariantCulture))) + " |\n");
         AtomicFile.WriteAllText(Path.Combine(root, "index.md"), text.ToString());
         AtomicFile.WriteAllText(Path.Combine(root, "index.html"), ReportWriter.Html(text.ToString(), root));

@@ -1,3 +1,4 @@
+using MalariaLab.Foundation.Common;
 using System.Globalization;
 using System.Text;
 using MalariaLab.Scoring.Figures;
@@ -77,7 +78,7 @@ public static class ReportWriter
         text.AppendLine("Per patient (scored subset):").AppendLine();
         text.AppendLine("| patient | images | Parasitized | predicted Parasitized | accuracy |").AppendLine("| --- | --- | --- | --- | --- |");
         foreach (var r in rows)
-            text.AppendLine($"| {r["patient"]} | {r["images"]} | {r["parasitized"]} | {r["predicted_parasitized"]} | {double.Parse(r["accuracy"], CultureInfo.InvariantCulture):F4} |");
+            text.AppendLine($"| {MarkdownText.Cell(r["patient"])} | {r["images"]} | {r["parasitized"]} | {r["predicted_parasitized"]} | {double.Parse(r["accuracy"], CultureInfo.InvariantCulture):F4} |");
         text.AppendLine();
     }
 

@@ -67,7 +67,7 @@ public static class RunComparison
         else
         {
             text.Append("| key | " + string.Join(" | ", runs.Select(r => r.Name)) + " |\n| --- |" + string.Concat(runs.Select(_ => " --- |")) + "\n");
-            foreach (var (key, values) in differences) text.Append($"| `{key}` | " + string.Join(" | ", values) + " |\n");
+            foreach (var (key, values) in differences) text.Append($"| `{key}` | " + string.Join(" | ", values.Select(MarkdownText.Cell)) + " |\n");
         }
         text.Append("\n## Metrics (Δ against the first run)\n\n| metric | " + string.Join(" | ", runs.Select(r => r.Name)) + " |\n| --- |" + string.Concat(runs.Select(_ => " --- |")) + "\n");
         foreach (var (name, get) in Metrics)
