@@ -47,7 +47,11 @@ public sealed class Fetcher(ContentCache cache, ILog log, string? mirror = null,
     {
         if (!Directory.Exists(mirror))
             throw new MalariaLabException($"--mirror={mirror}: folder not found");
-        foreach (var candidate in Directory.EnumerateFiles(mirror, fileName, SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        // Never through a link to a folder: a mirror holding a link to / would otherwise be walked into /proc.
+        // (A file that is a link is still taken: its SHA-256 decides.)
+        var candidates = new[] { mirror }.Concat(Directory.EnumerateDirectories(mirror, "*", FolderLinks.NoLinks))
+            .Select(dir => Path.Combine(dir, fileName)).Where(p => FileKinds.Of(p) == FileKind.Regular);
+        foreach (var candidate in candidates.Order(StringComparer.Ordinal))
         {
             string actual = Hashing.Sha256OfFile(candidate);
             if (actual == expected) return candidate;

@@ -51,6 +51,10 @@ public static class DatasetIndexer
 
         var ordered = rows.OrderBy(r => r.Path, StringComparer.Ordinal).ToList();
         var skippedOrdered = skipped.OrderBy(s => s.Path, StringComparer.Ordinal).ToList();
+        // The same bytes in both class folders: one image with two labels (kept, as the data set has it, but said).
+        var bothClasses = ordered.GroupBy(r => r.Sha256).Where(g => g.Select(r => r.Class).Distinct().Count() > 1).ToList();
+        if (bothClasses.Count > 0)
+            log.Warn($"index: {Plural.Of(bothClasses.Count, "image")} in both class folders, byte for byte (e.g. {string.Join(" = ", bothClasses[0].Select(r => r.Path))}): the same cell labelled twice");
         foreach (var label in Labels.All)
             if (!ordered.Any(r => r.Class == label))
             {

@@ -161,6 +161,9 @@ public static partial class SpecValidator
     /// <summary>Names become folder names: bounded so a run path stays well below the OS limits.</summary>
     public const int MaxIdentifier = 64;
 
+    /// <summary>The rule of experiment names (and of ensemble names, which live beside them under runs/).</summary>
+    public static bool IsIdentifier(string text) => IdentifierPattern().IsMatch(text);
+
     // \z, not $: "$" would also match before a trailing newline.
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\z")]
     private static partial Regex IdentifierPattern();

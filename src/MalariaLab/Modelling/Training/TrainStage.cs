@@ -71,6 +71,11 @@ public static class TrainStage
 
         if (Directory.Exists(experimentRuns) && Foundation.Common.FolderLinks.Subfolders(experimentRuns).Any(d => File.Exists(Path.Combine(d, RunManifest.FileName)) && RunManifest.Read(d).Ensemble is not null))
             throw new MalariaLabException($"{experimentRuns} holds ensembles; give the experiment ('{spec.Name}') a name of its own");
+        // A split that leaves nothing to train or validate on is refused before a run folder exists (not a 'failed' run).
+        int training = inputs.Split.Count(r => r.Subset == Subsets.Train), validating = inputs.Split.Count(r => r.Subset == Subsets.Validation);
+        if (training == 0 || validating == 0)
+            throw new MalariaLabException($"split: training needs both a train and a validation subset (got {training} and {validating} images; " +
+                                          "split.validation and split.test leave whole patients, so small data sets need larger fractions)");
         var (run, held) = Resumable(experimentRuns, inputs.StageKey, log) ?? Claim(RunFolder.Create(experimentRuns, DateTimeOffset.UtcNow));
         using var _ = held;
         var started = File.Exists(run.File(RunManifest.FileName)) ? RunManifest.Read(run.Path).Started : DateTimeOffset.UtcNow;

@@ -18,9 +18,10 @@ public static class Ensembling
         var members = EnsembleMembers.Of(runs, runsRoot);
         var first = members[0];
         string what = name is null ? "ensemble name" : "--name";
-        name ??= $"{first.Manifest.Experiment}-ensemble";
-        if (name.Length is 0 or > 128 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') || name.StartsWith('.'))
-            throw new MalariaLabException($"{what} '{name}': expected 1-128 letters, digits, '-', '_' or '.', not starting with '.'");
+        const string suffix = "-ensemble";
+        name ??= first.Manifest.Experiment[..Math.Min(first.Manifest.Experiment.Length, SpecValidator.MaxIdentifier - suffix.Length)] + suffix;
+        if (!SpecValidator.IsIdentifier(name))
+            throw new MalariaLabException($"{what} '{name}': expected a name like an experiment's: 1-{SpecValidator.MaxIdentifier} letters, digits, '-', '_' or '.', starting with a letter or digit");
         string folder = Path.Combine(runsRoot, name);
         if (Directory.Exists(folder) && Foundation.Common.FolderLinks.Subfolders(folder).Any(d => File.Exists(Path.Combine(d, RunManifest.FileName)) && RunManifest.Read(d).Ensemble is null))
             throw new MalariaLabException($"{what} '{name}': {folder} holds trained runs; give the ensemble a name of its own (--name)");

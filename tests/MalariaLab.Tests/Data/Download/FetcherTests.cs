@@ -115,4 +115,20 @@ public class FetcherTests
         Assert.Contains("not found", e.Message);
         Assert.Contains("not used", log.Text);
     }
+
+    /// <summary>A mirror holding a link to / (or any folder) is not walked through it, and a FIFO named like the file is
+    /// passed over (hashing it would wait forever).</summary>
+    [UnixFact]
+    public void The_mirror_search_does_not_follow_folder_links_or_read_fifos()
+    {
+        using var temp = new TempFolder();
+        Directory.CreateDirectory(temp.File("mirror/deep"));
+        File.WriteAllBytes(temp.File("mirror/deep/list.csv"), Payload(100));
+        Directory.CreateSymbolicLink(temp.File("mirror/root"), "/");
+        System.Diagnostics.Process.Start("mkfifo", [temp.File("mirror/list.csv")])!.WaitForExit();
+        var fetcher = new Fetcher(new ContentCache(temp.File("cache")), new CapturingLog(), mirror: temp.File("mirror"));
+        var task = Task.Run(() => fetcher.Fetch(new FetchRequest("https://unreachable.invalid/list.csv", "list.csv", Hashing.Sha256Hex(Payload(100)))));
+        Assert.True(task.Wait(TimeSpan.FromSeconds(30)), "the mirror search is still running (walking / or reading a FIFO?)");
+        Assert.Contains(temp.File("mirror/deep/list.csv"), task.Result.Origin);
+    }
 }
