@@ -52,7 +52,13 @@ public static class Reproducer
     static List<string> Context(RunManifest a, RunManifest b)
     {
         var context = new List<string>();
-        if (a.Environment.Code != b.Environment.Code) context.Add($"code: {a.Environment.Code} vs {b.Environment.Code} (git {a.Environment.GitCommit} vs {b.Environment.GitCommit})");
+        if (a.Environment.Code != b.Environment.Code)
+        {
+            context.Add($"code: {a.Environment.Code} vs {b.Environment.Code} (git {a.Environment.GitCommit} vs {b.Environment.GitCommit})");
+            var bins = a.Files.Keys.Where(f => f.StartsWith("weights/", StringComparison.Ordinal) && f.EndsWith(".bin", StringComparison.Ordinal)).ToList();
+            if (bins.Count > 0 && bins.All(f => a.Files[f] == b.Files.GetValueOrDefault(f)))
+                context.Add("the weights (weights/*.bin) are identical; the exported .safetensors/.onnx files record the code identity, so they differ with it");
+        }
         if (a.Environment.Isa != b.Environment.Isa)
             context.Add($"CPU instruction set: {a.Environment.Isa} vs {b.Environment.Isa} (oneDNN picks kernels by ISA: results are bitwise equal only at the same ISA and thread count)");
         if (a.Environment.GitDirty || b.Environment.GitDirty) context.Add("uncommitted code changes (git dirty)");
