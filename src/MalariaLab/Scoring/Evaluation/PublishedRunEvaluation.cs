@@ -35,7 +35,9 @@ public static class PublishedRunEvaluation
                 RunId = run.Id, RunManifestSha256 = manifestSha, Label = request.Label, Created = created, Threshold = request.Threshold,
                 Subset = metrics.Subset, Source = request.Source, DatasetFingerprint = data.DatasetFingerprint, Images = metrics.Images,
             };
-            EvaluationReport.Write(temp, evaluation, metrics, spec);
+            // The scored subset's patients against the training patients (labelled --input data has no training rows here).
+            var scored = split.Where(r => r.Subset == Subsets.Train || r.Subset == metrics.Subset).ToList();
+            EvaluationReport.Write(temp, evaluation, metrics, spec, PatientOverlap.Of(scored));
             var files = new SortedDictionary<string, string>(Directory.EnumerateFiles(temp, "*", SearchOption.AllDirectories)
                 .ToDictionary(f => Path.GetRelativePath(temp, f).Replace('\\', '/'), Hashing.Sha256OfFile), StringComparer.Ordinal);
             (evaluation with { Files = files }).Write(temp);

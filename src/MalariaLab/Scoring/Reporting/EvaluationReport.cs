@@ -13,11 +13,14 @@ namespace MalariaLab.Scoring.Reporting;
 /// (evaluations/index.md/html, which the sealed report links to).</summary>
 public static class EvaluationReport
 {
-    public static void Write(string folder, EvaluationManifest evaluation, EvaluationMetrics metrics, ExperimentSpec spec)
+    /// <summary>Writes evaluation.md/html; <paramref name="overlapWarning"/> repeats the run report's patient-overlap
+    /// warning when the scored subset shares patients with training.</summary>
+    public static void Write(string folder, EvaluationManifest evaluation, EvaluationMetrics metrics, ExperimentSpec spec, string? overlapWarning = null)
     {
         var text = new StringBuilder();
         text.AppendLine($"# {spec.Name} — run {evaluation.RunId}, evaluation {evaluation.Label}").AppendLine();
         text.AppendLine($"> {ReportWriter.Notice}").AppendLine();
+        if (overlapWarning is not null) text.AppendLine($"> **Warning:** {overlapWarning}").AppendLine();
         text.AppendLine($"Scored **{MarkdownText.Cell(evaluation.Source)}** ({evaluation.Subset}, {metrics.Images} images) with `{metrics.Weights}` at threshold **{evaluation.Threshold.ToString(CultureInfo.InvariantCulture)}**, " +
                         $"{evaluation.Created:yyyy-MM-dd HH:mm} UTC. The run's sealed files were verified before and after; this folder has its own `evaluation.json`.").AppendLine();
         ReportWriter.MetricsTable(text, metrics);

@@ -37,6 +37,7 @@ public static class Publisher
         if (manifest.Status != RunStatus.Complete || metrics is null)
             throw new MalariaLabException($"{run.Path}: only a complete, evaluated run can be published (status '{manifest.Status}')");
         string markdown = ReportWriter.Markdown(run, manifest, metrics, spec);
+        if (PatientOverlap.Of(Data.Splitting.SplitFile.Read(run.File("split.csv"))) is { } overlap) log.Warn($"publish: {overlap}");
         AtomicFile.WriteAllText(run.File("report.md"), markdown);
         AtomicFile.WriteAllText(run.File("report.html"), ReportWriter.Html(markdown, run.Path));
         var sealedManifest = manifest with { Status = RunStatus.Published, Files = run.HashFiles() };

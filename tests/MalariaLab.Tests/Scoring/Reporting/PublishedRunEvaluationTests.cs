@@ -25,6 +25,10 @@ public class PublishedRunEvaluationTests(TinyRun tiny) : IClassFixture<TinyRun>
         Assert.Contains("plots/confusion_matrix.png", evaluation.Files.Keys);
         Assert.Equal(Hashing.Sha256OfFile(Path.Combine(folder, "metrics.json")), evaluation.Files["metrics.json"]);
         Assert.Equal(before, tiny.Run.HashFiles()); // not one sealed byte changed
+        // The tiny run's split is per image, so its validation patients also have training cells: the page says so, as the
+        // run report does.
+        Assert.Contains("also have cells in the training set", File.ReadAllText(Path.Combine(folder, "evaluation.md")));
+        Assert.Contains("also have cells in the training set", File.ReadAllText(tiny.Run.File("report.md")));
         RunSeal.Verify(tiny.Run, RunManifest.Read(tiny.Run.Path));
         string index = File.ReadAllText(tiny.Run.File("evaluations/index.md"));
         Assert.Contains($"[{Path.GetFileName(folder)}]({Path.GetFileName(folder)}/evaluation.html)", index);
