@@ -63,7 +63,7 @@ public static class ImageDecoder
             if (decodeBytes > MaxDecodeBytes)
                 throw new MalariaLabException($"{name}: {info.Width}x{info.Height} pixels at {info.PixelType?.BitsPerPixel ?? 32} bits would take {decodeBytes / (1 << 20):N0} MiB to decode, more than the {MaxDecodeBytes >> 20} MiB limit; refused before decoding");
             if (IsPng(bytes) && bytes.Length > 25 && bytes[24] == 16)
-                return bytes[25] switch { 0 => Grey16(bytes), 4 => GreyAlpha16(bytes), _ => Colour16(bytes) };
+                return bytes[25] == 0 ? Grey16(bytes) : Colour16(bytes);
             using var image = Image.Load<Rgb24>(FirstFrameOnly, bytes);
             var pixels = new byte[image.Width * image.Height * 3];
             image.CopyPixelDataTo(pixels);
@@ -88,19 +88,8 @@ public static class ImageDecoder
         return new RgbImage(image.Width, image.Height, pixels);
     }
 
-    /// <summary>16-bit grey + alpha: Pillow opens it as LA with each sample's high byte (its LA;16B unpacker), not as
-    /// mode I, so the grey is the high byte here, not a clamp.</summary>
-    static RgbImage GreyAlpha16(byte[] bytes)
-    {
-        using var image = Image.Load<Rgba64>(bytes);
-        var colour = new Rgba64[image.Width * image.Height];
-        image.CopyPixelDataTo(colour);
-        var pixels = new byte[colour.Length * 3];
-        for (int i = 0; i < colour.Length; i++)
-            pixels[i * 3] = pixels[i * 3 + 1] = pixels[i * 3 + 2] = (byte)(colour[i].R >> 8);
-        return new RgbImage(image.Width, image.Height, pixels);
-    }
-
+    /// <summary>16-bit colour, and 16-bit grey + alpha (which ImageSharp reads as R = G = B = L): each sample's high
+    /// byte, as Pillow's RGB;16B and LA;16B unpackers do (grey + alpha is not mode I, so no clamp).</summary>
     static RgbImage Colour16(byte[] bytes)
     {
         using var image = Image.Load<Rgba64>(bytes);
