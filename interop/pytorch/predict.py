@@ -9,8 +9,10 @@ threshold is --threshold, else the file's (runs published before model files lef
 Needs numpy, torch and Pillow only.
 """
 import argparse
+import io
 import os
 import sys
+import zipfile
 
 import numpy as np
 import torch
@@ -25,14 +27,20 @@ BATCH = 256
 
 
 def inputs(paths):
+    """(name, source) per image: files in folders (recursively), files, and the images in a zip, named as Predict
+    names them (ZIP!entry). A source is a path or an in-memory file."""
     for path in paths:
         if os.path.isdir(path):
             found = []
             for root, _, files in os.walk(path):
                 found += [os.path.join(root, f) for f in files if f.lower().endswith(EXTENSIONS)]
-            yield from sorted(found)
+            yield from ((f, f) for f in sorted(found))
+        elif path.lower().endswith(".zip"):
+            with zipfile.ZipFile(path) as archive:
+                for name in sorted(n for n in archive.namelist() if n.lower().endswith(EXTENSIONS)):
+                    yield f"{path}!{name}", io.BytesIO(archive.read(name))
         else:
-            yield path
+            yield path, path
 
 
 def number(p):
@@ -48,7 +56,7 @@ def quote(field):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weights", required=True, help="a run's weights/best.safetensors (or last.safetensors)")
-    parser.add_argument("inputs", nargs="+", help="image files or folders (searched recursively)")
+    parser.add_argument("inputs", nargs="+", help="image files, folders (searched recursively) or zips")
     for key in ("size", "interpolation", "scale"):
         parser.add_argument(f"--{key}", help=f"{key} when the file's metadata has none (runs published before it was recorded)")
     parser.add_argument("--threshold", help="P(Parasitized) at or above which the label is Parasitized (default: 0.5)")
@@ -85,9 +93,9 @@ def main(argv=None):
             rows.append((path, number(prob), positive if prob >= threshold else negative, None))
         batch.clear()
 
-    for path in inputs(args.inputs):
+    for path, source in inputs(args.inputs):
         try:
-            batch.append((path, preprocess.load(path, size, meta["interpolation"])))
+            batch.append((path, preprocess.load(source, size, meta["interpolation"])))
         except (OSError, ValueError, SyntaxError) as e:
             rows.append((path, "", "", f"{path}: unreadable image ({type(e).__name__}: {e})"))
         if len(batch) == BATCH:
