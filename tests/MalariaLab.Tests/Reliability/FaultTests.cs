@@ -62,7 +62,7 @@ public class FaultTests
             process.Kill(entireProcessTree: true); // SIGKILL: no cleanup code runs
             process.WaitForExit();
         }
-        string killed = Directory.GetDirectories(temp.File("runs/seed-cnn")).Single();
+        string killed = MalariaLab.Foundation.Common.FolderLinks.Subfolders(temp.File("runs/seed-cnn")).Single();
         var manifest = RunManifest.Read(killed);
         Assert.Equal(RunStatus.Running, manifest.Status);   // never "complete" or "published"
         Assert.False(File.Exists(Path.Combine(killed, "weights", "best.bin")));
@@ -70,7 +70,7 @@ public class FaultTests
 
         var (exit, output) = CliProcess.Run(TestPaths.RepoRoot, args);
         Assert.True(exit == 0, output);
-        var rerun = Directory.GetDirectories(temp.File("runs/seed-cnn")).Single(d => d != killed);
+        var rerun = MalariaLab.Foundation.Common.FolderLinks.Subfolders(temp.File("runs/seed-cnn")).Single(d => d != killed);
         Assert.Equal(RunStatus.Published, RunManifest.Read(rerun).Status);
     }
 

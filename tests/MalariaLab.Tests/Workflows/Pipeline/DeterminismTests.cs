@@ -15,7 +15,7 @@ public class DeterminismTests
             var (exit, output) = CliProcess.Run(TestPaths.RepoRoot, "train", $"--dataset-source={TestPaths.SampleZip}", $"--mirror={TestPaths.SharedData}",
                 $"--artifacts={artifacts.Path}", "--set=train.epochs=2", "--set=train.batch_size=16", "--set=train.threads=2");
             Assert.True(exit == 0, output);
-            return RunManifest.Read(Directory.GetDirectories(artifacts.File("runs/seed-cnn")).Single());
+            return RunManifest.Read(MalariaLab.Foundation.Common.FolderLinks.Subfolders(artifacts.File("runs/seed-cnn")).Single());
         }
         var first = Train(a);
         var second = Train(b);
@@ -42,7 +42,7 @@ public class DeterminismTests
                 $"--set=dataset.source={data.File("data")}", "--set=dataset.sha256=null", "--set=dataset.patient_maps_source=null",
                 "--set=train.epochs=2", "--set=train.schedule=cosine", "--set=train.weight_decay=0.01", "--set=train.label_smoothing=0.1", "--set=train.lr=0.003");
             Assert.True(exit == 0, output);
-            return RunManifest.Read(Directory.GetDirectories(data.File($"{artifacts}/runs/tiny")).Single());
+            return RunManifest.Read(MalariaLab.Foundation.Common.FolderLinks.Subfolders(data.File($"{artifacts}/runs/tiny")).Single());
         }
         var first = Train("a", 3);
         var second = Train("b", 3);

@@ -16,7 +16,7 @@ public class ResumeTests
 
     static Dictionary<string, string> ModelFiles(string artifacts)
     {
-        var manifest = RunManifest.Read(Assert.Single(Directory.GetDirectories(Path.Combine(artifacts, "runs", "ci-smoke"))));
+        var manifest = RunManifest.Read(Assert.Single(MalariaLab.Foundation.Common.FolderLinks.Subfolders(Path.Combine(artifacts, "runs", "ci-smoke"))));
         Assert.Equal(RunStatus.Published, manifest.Status);
         return manifest.Files.Where(f => f.Key.StartsWith("weights/", StringComparison.Ordinal)).ToDictionary();
     }
@@ -52,7 +52,7 @@ public class ResumeTests
 
         var (stoppedExit, stoppedLog) = Interrupted(interrupted.Path, arch, signal);
         Assert.True(stoppedExit == (signal == "TERM" ? 143 : 137), $"exit {stoppedExit}\n{stoppedLog}");
-        string runFolder = Assert.Single(Directory.GetDirectories(interrupted.File("runs/ci-smoke")));
+        string runFolder = Assert.Single(MalariaLab.Foundation.Common.FolderLinks.Subfolders(interrupted.File("runs/ci-smoke")));
         Assert.Equal(signal == "TERM" ? RunStatus.Incomplete : RunStatus.Running, RunManifest.Read(runFolder).Status);
 
         var (resumedExit, resumedLog) = CliProcess.Run(TestPaths.RepoRoot, Arguments(interrupted.Path, arch));

@@ -26,7 +26,7 @@ public sealed class TrainOnSampleTests : IClassFixture<TrainOnSampleTests.Traine
             var (exit, output) = CliProcess.Run(TestPaths.RepoRoot, Arguments);
             Output = output;
             if (exit != 0) throw new InvalidOperationException("train failed:\n" + output);
-            Run = RunFolder.Open(Directory.GetDirectories(File("runs/seed-cnn")).Single());
+            Run = RunFolder.Open(MalariaLab.Foundation.Common.FolderLinks.Subfolders(File("runs/seed-cnn")).Single());
         }
     }
 
@@ -51,7 +51,7 @@ public sealed class TrainOnSampleTests : IClassFixture<TrainOnSampleTests.Traine
         var (exit, output) = CliProcess.Run(TestPaths.RepoRoot, _trained.Arguments);
         Assert.True(exit == 0, output);
         Assert.Contains($"train: run {_trained.Run.Path} already answers this spec", output);
-        Assert.Single(Directory.GetDirectories(_trained.File("runs/seed-cnn")));
+        Assert.Single(MalariaLab.Foundation.Common.FolderLinks.Subfolders(_trained.File("runs/seed-cnn")));
     }
 
     [Fact]
