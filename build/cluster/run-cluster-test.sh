@@ -157,6 +157,7 @@ field() { sed -n "s|.*\"$2\": *\"\([^\"]*\)\".*|\1|p" "$1/manifest.json" | head 
 for name in "${experiments[@]}"; do
     published=()
     for run in "$artifacts/runs/$name"/*/; do
+        [ -L "${run%/}" ] && continue  # runs/NAME/latest is a link to one of them
         [ "$(field "$run" status)" = published ] && published+=("$(basename "$run")")
     done
     [ "${#published[@]}" = 3 ] || fail "$name: ${#published[@]} published runs under $artifacts/runs/$name; expected 3 (one per array task)"
@@ -186,6 +187,7 @@ for run in "${local_runs[@]}"; do
     local_weights="$(field "$run" 'weights/best.bin')$(field "$run" 'weights/last.onnx')"
     match=""
     for cluster_run in "$artifacts/runs/$name"/*/; do
+        [ -L "${cluster_run%/}" ] && continue
         [ "$(field "$cluster_run" spec_hash)" = "$spec_hash" ] && match="${cluster_run%/}"
     done
     [ -n "$match" ] || fail "$name: no cluster run with spec hash ${spec_hash:0:12} (local run $run)"
