@@ -32,6 +32,6 @@ public static class ErrorHandling
     static void Fail(string message)
     {
         Console.Out.Flush();
-        Console.Error.WriteLine($"error: {message}");
+        Console.Error.WriteLine($"error: {TempFiles.Unmask(message)}");
     }
 }

@@ -61,6 +61,36 @@ public class CacheTrustTests
         Assert.Contains("the index recorded", e.Message);
     }
 
+    /// <summary>Two folder sources with the same listing (names, sizes, write times) but other bytes are two sources:
+    /// the second is indexed from its own path, not served the first one's index.</summary>
+    [Fact]
+    public void Two_folders_with_the_same_listing_are_two_sources()
+    {
+        using var tiny = new TinyExperiment();
+        var first = Walk(tiny, new CapturingLog());
+        first.Resolve("index");
+        // The same synthetic cells a shade bluer: other bytes, the same names and sizes, then the same write times.
+        string copy = tiny.File("copy");
+        SyntheticData.WriteFolder(copy, [("P1", 6, 6), ("P2", 5, 7), ("P3", 7, 5), ("P4", 6, 6)], blue: 121);
+        foreach (var file in Directory.GetFiles(tiny.File("data"), "*", SearchOption.AllDirectories))
+        {
+            string twin = Path.Combine(copy, Path.GetRelativePath(tiny.File("data"), file));
+            Assert.Equal(new FileInfo(file).Length, new FileInfo(twin).Length);
+            Assert.NotEqual(File.ReadAllBytes(file), File.ReadAllBytes(twin));
+            File.SetLastWriteTimeUtc(twin, File.GetLastWriteTimeUtc(file));
+        }
+        Assert.Equal(Directory.GetFiles(tiny.File("data"), "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(tiny.File("data"), f)).Order(),
+                     Directory.GetFiles(copy, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(copy, f)).Order());
+
+        var second = Walk(tiny, new CapturingLog(), $"dataset.source={copy}");
+        second.Resolve("index");
+        Assert.Equal(Path.GetFullPath(copy), Path.GetFullPath(second.DataRoot));
+        Assert.Equal(Path.GetFullPath(tiny.File("data")), Path.GetFullPath(first.DataRoot));
+        var firstSha = first.IndexRows().Select(r => r.Sha256).ToHashSet();
+        Assert.NotEmpty(second.IndexRows());
+        Assert.All(second.IndexRows(), r => Assert.DoesNotContain(r.Sha256, firstSha));
+    }
+
     [Theory]
     [InlineData("\"outputs\": null")]
     [InlineData("\"values\": null")]

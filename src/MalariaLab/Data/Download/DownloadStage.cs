@@ -72,11 +72,21 @@ public static class DownloadStage
         return name.Length == 0 ? "dataset.zip" : name;
     }
 
-    /// <summary>Identifies a folder source by its listing (relative paths, sizes, write times; links by their target),
-    /// walked without descending through links.</summary>
+    /// <summary>Identifies a folder source by where it is (its full path, links resolved) and its listing (relative
+    /// paths, sizes, write times; links by their target), walked without descending through links. The path is part of
+    /// it because two folders with the same listing are still two sources: downstream stages read the files from the
+    /// path this identity stands for. Bytes changed behind an unchanged listing are caught by Prepare, which checks
+    /// every image against the SHA-256 that Index recorded.</summary>
     public static string FolderListingHash(string folder) =>
         Hashing.Sha256Hex(string.Join("\n", new DirectoryInfo(folder).EnumerateFiles("*", FolderLinks.NoLinks)
             .Select(f => $"{Path.GetRelativePath(folder, f.FullName).Replace('\\', '/')},{f.Length},{f.LastWriteTimeUtc.Ticks}")
             .Concat(FolderLinks.LinksUnder(folder).Select(l => $"link:{Path.GetRelativePath(folder, l)}->{FolderLinks.FinalTarget(l)}"))
-            .Order(StringComparer.Ordinal)));
+            .Order(StringComparer.Ordinal)
+            .Prepend("path:" + CanonicalPath(folder))));
+
+    static string CanonicalPath(string folder)
+    {
+        var full = new DirectoryInfo(Path.GetFullPath(folder));
+        return (full.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full.FullName).TrimEnd(Path.DirectorySeparatorChar);
+    }
 }

@@ -26,14 +26,23 @@ public static class ImageDecoder
     /// Index and Prepare decode one image per core, so their peak stays below cores × this.</summary>
     public const long MaxDecodeBytes = 256L << 20;
 
+    /// <summary>The formats taken, everywhere (Index, Prepare, Predict, a single file or a folder): the decoder knows no
+    /// others. WebP, TGA and PBM are left out: ImageSharp 2.1's WebP decoder cannot be held to the first frame, and
+    /// none of them is a format cell crops come in.</summary>
+    public static readonly IReadOnlyList<string> Extensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff"];
+
+    const string FormatNames = "PNG, JPEG, BMP, GIF, TIFF";
+
+    public static bool HasImageExtension(string path) => Extensions.Contains(Path.GetExtension(path).ToLowerInvariant());
+
     /// <summary>Only the first frame of an animated GIF or a multi-page TIFF is decoded, as Keras and Pillow use it (a
-    /// 940-byte GIF of 40 frames on a 4000² canvas otherwise takes 2 GB). (ImageSharp 2.1's WebP decoder has no such
-    /// option; WebP is not among the formats Predict and Index take.)</summary>
+    /// 940-byte GIF of 40 frames on a 4000² canvas otherwise takes 2 GB).</summary>
     static readonly Configuration FirstFrameOnly = CreateFirstFrameOnly();
 
     static Configuration CreateFirstFrameOnly()
     {
-        var configuration = Configuration.Default.Clone();
+        var configuration = new Configuration(new SixLabors.ImageSharp.Formats.Png.PngConfigurationModule(), new SixLabors.ImageSharp.Formats.Jpeg.JpegConfigurationModule(),
+            new SixLabors.ImageSharp.Formats.Bmp.BmpConfigurationModule(), new GifConfigurationModule(), new TiffConfigurationModule());
         configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First });
         configuration.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.First });
         return configuration;
@@ -54,7 +63,7 @@ public static class ImageDecoder
         {
             using var header = new MemoryStream(bytes, writable: false);
             var info = Image.Identify(FirstFrameOnly, header)
-                ?? throw new MalariaLabException($"{name}: not a recognised image format (PNG, JPEG, BMP, GIF, TGA)");
+                ?? throw new MalariaLabException($"{name}: not an image in a supported format ({FormatNames})");
             if (IsPng(bytes) && !EndsWithIend(bytes))
                 throw new MalariaLabException($"{name}: truncated PNG (it does not end with an IEND chunk)");
             if (info.Width > MaxSide || info.Height > MaxSide)
@@ -70,6 +79,10 @@ public static class ImageDecoder
             return new RgbImage(image.Width, image.Height, pixels);
         }
         catch (MalariaLabException) { throw; }
+        catch (UnknownImageFormatException)
+        {
+            throw new MalariaLabException($"{name}: not an image in a supported format ({FormatNames})");
+        }
         catch (Exception e) when (e is UnknownImageFormatException or InvalidImageContentException or ImageFormatException or NotSupportedException or ArgumentException or InvalidOperationException or IndexOutOfRangeException)
         {
             throw new MalariaLabException($"{name}: unreadable image ({e.GetType().Name}: {e.Message})", e);

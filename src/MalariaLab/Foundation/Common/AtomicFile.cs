@@ -22,6 +22,11 @@ public static class AtomicFile
             }
             File.Move(temp, path, overwrite: true);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The OS names the temp file; the user asked for path.
+            throw new MalariaLabException($"{path}: cannot be written ({TempFiles.Unmask(e.Message.Replace(temp, path))})", e);
+        }
         finally
         {
             if (File.Exists(temp)) File.Delete(temp);

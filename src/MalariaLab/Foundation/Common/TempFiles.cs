@@ -61,8 +61,15 @@ public static partial class TempFiles
         }
     }
 
+    /// <summary>A message with every temp name written as the file it stands for ("/runs/x/.report.md.host.12.ab…tmp" →
+    /// "/runs/x/report.md"): the OS names the temp file it failed on, the user knows the file they asked for.</summary>
+    public static string Unmask(string message) => TempNameInText().Replace(message, m => m.Groups["name"].Value);
+
     static string Sanitise(string host) => string.Concat(host.Select(c => char.IsAsciiLetterOrDigit(c) || c == '-' ? c : '_'));
 
     [GeneratedRegex(@"^\..+\.(?<host>[A-Za-z0-9_-]+)\.(?<pid>\d+)\.[0-9a-f]{32}\.tmp$")]
     private static partial Regex TempName();
+
+    [GeneratedRegex(@"(?<=^|[/\\'""\s(])\.(?<name>[^/\\'""\s]+?)\.[A-Za-z0-9_-]+\.\d+\.[0-9a-f]{32}\.tmp")]
+    private static partial Regex TempNameInText();
 }

@@ -4,6 +4,7 @@ using MalariaLab.Foundation.Common;
 using MalariaLab.Foundation.Metrics;
 using MalariaLab.Workflows.Ensembles;
 using MalariaLab.Modelling.Export;
+using MalariaLab.Data.Imaging;
 using MalariaLab.Data.Indexing;
 using MalariaLab.Modelling.Models;
 using MalariaLab.Foundation.Runs;
@@ -20,7 +21,6 @@ public sealed record PredictedImage(string Path, double? ProbabilityParasitized,
 /// first; unreadable images get an error row, never a crash.</summary>
 public static class Predictor
 {
-    static readonly string[] ImageExtensions = [".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff"];
 
     public static readonly string[] Engines = ["torch", "onnx"];
 
@@ -90,7 +90,7 @@ public static class Predictor
         }
         Flush();
         if (results.Count == 0)
-            throw new MalariaLabException($"{input}: no images found ({string.Join(", ", ImageExtensions)}, in a folder searched recursively, or in a zip)");
+            throw new MalariaLabException($"{input}: no images found ({string.Join(", ", ImageDecoder.Extensions)}, in a folder searched recursively, or in a zip)");
         int failed = results.Count(r => r.Error is not null);
         log.Info($"predict: {Plural.Of(results.Count, "image")}, {results.Count(r => r.Label == Labels.Parasitized)} Parasitized, {failed} unreadable");
         return results.OrderBy(r => r.Path, StringComparer.Ordinal).ToList();
@@ -180,7 +180,7 @@ public static class Predictor
         if (Directory.Exists(input))
         {
             foreach (var file in Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-                if (ImageExtensions.Contains(Path.GetExtension(file).ToLowerInvariant()))
+                if (ImageDecoder.HasImageExtension(file))
                     yield return (file, () => FileKinds.ReadRegular(file, MaxImageBytes, "an image"));
             yield break;
         }
@@ -198,7 +198,7 @@ public static class Predictor
             IReadOnlyList<ZipArchiveEntry> entries;
             try { entries = zip.Entries; } // reads the central directory
             catch (InvalidDataException e) { throw new MalariaLabException($"{input}: not a readable zip ({e.Message})", e); }
-            foreach (var entry in entries.Where(e => ImageExtensions.Contains(Path.GetExtension(e.FullName).ToLowerInvariant())).OrderBy(e => e.FullName, StringComparer.Ordinal))
+            foreach (var entry in entries.Where(e => ImageDecoder.HasImageExtension(e.FullName)).OrderBy(e => e.FullName, StringComparer.Ordinal))
             {
                 if (entry.Length > 64 << 20) { yield return ($"{input}!{entry.FullName}", () => throw new MalariaLabException($"{entry.FullName}: {entry.Length} bytes, larger than 64 MiB")); continue; }
                 // Read inside the item's own error handling: a corrupt entry is one error row, not a crash.

@@ -4,6 +4,7 @@ using MalariaLab.Foundation.Common;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.PixelFormats;
+using MalariaLab.Tests.Support;
 
 namespace MalariaLab.Tests.Data.Imaging;
 
@@ -11,35 +12,10 @@ namespace MalariaLab.Tests.Data.Imaging;
 /// and 16-bit grey + alpha converts as Pillow does.</summary>
 public class HostileDecodeTests
 {
-    /// <summary>A GIF with a 4000 x 4000 canvas and <paramref name="frames"/> one-pixel frames: under a kilobyte.</summary>
-    static byte[] ManyFrameGif(int frames)
-    {
-        var gif = new List<byte>("GIF89a"u8.ToArray());
-        gif.AddRange([0xA0, 0x0F, 0xA0, 0x0F, 0x80, 0, 0]); // 4000 x 4000, a 2-colour global table
-        gif.AddRange([0, 0, 0, 255, 255, 255]);
-        for (int i = 0; i < frames; i++)
-        {
-            gif.AddRange([0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0]); // a 1 x 1 frame at (0, 0)
-            gif.AddRange([2, 2, 0x44, 0x01, 0]);             // LZW: clear, index 0, end
-        }
-        gif.Add(0x3B);
-        return [.. gif];
-    }
-
-    static byte[] Chunk(string type, byte[] data)
-    {
-        var chunk = new byte[12 + data.Length];
-        BinaryPrimitives.WriteInt32BigEndian(chunk, data.Length);
-        System.Text.Encoding.ASCII.GetBytes(type).CopyTo(chunk, 4);
-        data.CopyTo(chunk, 8);
-        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + data.Length), Crc32.Of(chunk.AsSpan(4, 4 + data.Length)));
-        return chunk;
-    }
-
     [Fact]
     public void Only_the_first_frame_of_a_many_frame_gif_is_decoded_in_bounded_memory()
     {
-        byte[] gif = ManyFrameGif(400);
+        byte[] gif = HostileImages.ManyFrameGif(400);
         Assert.True(gif.Length < 7000); // 15 bytes a frame
         long before = GC.GetTotalAllocatedBytes(precise: true);
         var image = ImageDecoder.Decode(gif, "frames.gif");
@@ -50,6 +26,37 @@ public class HostileDecodeTests
     }
 
     [Fact]
+    public void Only_the_first_page_of_a_many_page_tiff_is_decoded_in_bounded_memory()
+    {
+        byte[] tiff = HostileImages.ManyPageTiff(40);
+        Assert.True(tiff.Length < 64 << 10, $"{tiff.Length} bytes");
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        var image = ImageDecoder.Decode(tiff, "pages.tif");
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.Equal((4000, 4000), (image.Width, image.Height));
+        Assert.All(image.Pixels, b => Assert.Equal(0, b));
+        // One 4000² page as RGBA (64 MB) and its RGB copy (48 MB); all 40 pages would be 2.5 GB.
+        Assert.True(allocated < 400L << 20, $"decoding allocated {allocated / (1 << 20)} MiB");
+    }
+
+    /// <summary>Formats outside the list are refused whether given alone or in a folder (where they are not picked up).</summary>
+    [Fact]
+    public void Webp_and_tga_are_refused_with_the_formats_taken()
+    {
+        using var image = new Image<Rgb24>(8, 8);
+        foreach (var (name, encoder) in new (string, SixLabors.ImageSharp.Formats.IImageEncoder)[]
+                 { ("cell.webp", new SixLabors.ImageSharp.Formats.Webp.WebpEncoder()), ("cell.tga", new SixLabors.ImageSharp.Formats.Tga.TgaEncoder()) })
+        {
+            using var stream = new MemoryStream();
+            image.Save(stream, encoder);
+            var e = Assert.Throws<MalariaLabException>(() => ImageDecoder.Decode(stream.ToArray(), name));
+            Assert.Equal($"{name}: not an image in a supported format (PNG, JPEG, BMP, GIF, TIFF)", e.Message);
+            Assert.False(ImageDecoder.HasImageExtension(name));
+        }
+        Assert.True(ImageDecoder.HasImageExtension("x/CELL.TIFF"));
+    }
+
+    [Fact]
     public void A_16_bit_png_too_large_to_decode_is_refused_from_its_header()
     {
         var ihdr = new byte[13];
@@ -57,7 +64,7 @@ public class HostileDecodeTests
         BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), 9999);
         ihdr[8] = 16; // bit depth
         ihdr[9] = 6;  // RGBA
-        byte[] png = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, .. Chunk("IHDR", ihdr), .. Chunk("IEND", [])];
+        byte[] png = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, .. HostileImages.Chunk("IHDR", ihdr), .. HostileImages.Chunk("IEND", [])];
         long before = GC.GetTotalAllocatedBytes(precise: true);
         var e = Assert.Throws<MalariaLabException>(() => ImageDecoder.Decode(png, "big16.png"));
         Assert.Contains("big16.png: 9999x9999 pixels at 64 bits would take", e.Message);
