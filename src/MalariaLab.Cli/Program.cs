@@ -20,7 +20,7 @@ if (parse.Errors.Count > 0)
     // Usage errors (an unknown option, a missing value) exit 2, naming what was wrong.
     foreach (var error in parse.Errors) Console.Error.WriteLine($"error: {error.Message}");
     string name = parse.CommandResult.Command.Name;
-    string target = name == "cv-compare" ? "CvCompare" : char.ToUpperInvariant(name[0]) + name[1..];
+    string target = string.Concat(name.Split('-').Select(part => char.ToUpperInvariant(part[0]) + part[1..])); // cv-compare → CvCompare
     Console.Error.WriteLine(parse.CommandResult.Command == root ? "see: ./build.sh --help" : $"see: ./build.sh --target={target} --help");
     return ErrorHandling.Usage;
 }

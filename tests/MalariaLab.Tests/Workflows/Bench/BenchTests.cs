@@ -71,6 +71,9 @@ public class BenchTests
         Assert.Equal(shipped.Augment, Benchmark.ShippedAugmentation);
     }
 
+    static long ReadVmHwm() =>
+        long.Parse(File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+
     [Fact]
     public void Bench_measures_every_path_on_the_given_data_and_writes_bench_json()
     {
@@ -80,15 +83,26 @@ public class BenchTests
         var spec = SpecLoader.Parse("name: t\nseed: 1\nsplit: {strategy: stratified}\n", "t.yaml", options.Sets);
         var log = new CapturingLog();
 
+        long rssBefore = MalariaLab.Foundation.Common.ProcessMemory.PeakRssBytes();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = Benchmark.Run(spec, options, log, repeats: 1, trainSteps: 2);
+        double elapsed = clock.Elapsed.TotalSeconds;
         Benchmark.Write(result, temp.File("bench.json"));
 
         Assert.Equal(140, result.Images);
         Assert.Equal(1, result.Threads);
         Assert.Equal(["batch_8", "batch_64", "batch_128", "batch_64_augmented"], result.TrainImagesPerSecond.Keys);
-        Assert.All(result.TrainImagesPerSecond.Values, rate => Assert.True(rate > 0));
-        Assert.True(result.InferenceBatch256ImagesPerSecond > 0 && result.InferenceBatch1LatencyMs > 0);
-        Assert.True(result.PrepareColdImagesPerSecond > 0 && result.PeakRssBytes > 0 && result.MatmulGflops > 0);
+        // Each rate's timed work (2 steps of its batch; 140 images prepared; one batch of 256 inferred) fits in the wall
+        // time of the whole run, measured outside it: an inflated rate (or one from the wrong count) fails.
+        foreach (var (name, rate) in result.TrainImagesPerSecond)
+            Assert.InRange(2 * int.Parse(name.Split('_')[1]) / rate, 1e-6, elapsed);
+        Assert.InRange(140 / result.PrepareColdImagesPerSecond, 1e-6, elapsed);
+        Assert.InRange(256 / result.InferenceBatch256ImagesPerSecond, 1e-6, elapsed);
+        Assert.InRange(result.InferenceBatch1LatencyMs / 1000, 1e-7, elapsed);
+        // The peaks are the kernel's high-water mark: since start-up at least what the process held before the run;
+        // while training (the mark reset after preparing) at most the mark now.
+        Assert.True(result.PeakRssBytes >= rssBefore, $"{result.PeakRssBytes} < {rssBefore}");
+        if (OperatingSystem.IsLinux()) Assert.InRange(result.PeakRssTrainingBytes!.Value, 1, ReadVmHwm());
         Assert.Equal(18.211072, result.ForwardMflopsPerImage, 9);
         Assert.Equal(result.MatmulGflops * 1e3 / (3 * result.ForwardMflopsPerImage), result.TrainCeilingImagesPerSecond, 6);
         Assert.Contains("bench: train batch 64:", log.Text);

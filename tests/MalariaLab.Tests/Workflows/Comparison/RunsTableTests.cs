@@ -1,3 +1,4 @@
+using MalariaLab.Foundation.Metrics;
 using MalariaLab.Workflows.Comparison;
 using MalariaLab.Tests.Support;
 
@@ -16,7 +17,9 @@ public class RunsTableTests
         Assert.Equal(["sweep/20260101-000000-02", "sweep/20260101-000000-01"], rows.Select(r => r.Run));
         Assert.Equal(["seed"], rows[0].Differing.Keys);
         string csv = RunsTable.Format(rows, "csv");
-        Assert.StartsWith("run,status,seed,accuracy,roc_auc,average_precision,sensitivity,specificity,matthews,brier,ece,epochs,seconds,images_per_second\n", csv);
+        // Every registered headline metric is a column, in registry order.
+        Assert.StartsWith("run,status,seed," + string.Join(",", MetricRegistry.All.Select(m => m.Name)) + ",epochs,seconds,images_per_second\n", csv);
+        Assert.StartsWith("run,status,seed,accuracy,roc_auc,average_precision,sensitivity,specificity,matthews,brier,ece,", csv);
         Assert.Contains("sweep/20260101-000000-02,published,2,0.9500,", csv);
         var all = RunsTable.Collect(temp.File("runs"), null);
         Assert.Equal(3, all.Count);
