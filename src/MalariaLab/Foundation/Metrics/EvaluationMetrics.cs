@@ -17,12 +17,15 @@ public sealed record EvaluationMetrics(
     [System.Text.Json.Serialization.JsonIgnore] public double Sensitivity => this["sensitivity"];
     [System.Text.Json.Serialization.JsonIgnore] public double Specificity => this["specificity"];
 
-    /// <summary>Scores predictions at a threshold: every registered metric, the confusion matrix and the report.</summary>
-    public static EvaluationMetrics Compute(IReadOnlyList<ScoredImage> predictions, string subset, double threshold, string weights)
+    /// <summary>Scores predictions at a threshold: every registered metric, the confusion matrix and the report.
+    /// Operating points are chosen on <paramref name="chosenOn"/> (the validation subset), or on the predictions
+    /// themselves when it is null.</summary>
+    public static EvaluationMetrics Compute(IReadOnlyList<ScoredImage> predictions, string subset, double threshold, string weights, ScoredLabels? chosenOn = null)
     {
         var labels = predictions.Select(p => p.Label == "Parasitized" ? 1 : 0).ToArray();
         var scores = predictions.Select(p => p.ProbabilityParasitized).ToArray();
-        var input = new MetricInput(labels, scores, threshold, Confusion.At(labels, scores, threshold));
+        var input = new MetricInput(labels, scores, threshold, Confusion.At(labels, scores, threshold),
+            predictions.Select(p => p.Patient).ToArray(), chosenOn ?? new ScoredLabels(labels, scores));
         var values = new Dictionary<string, double>();
         foreach (var metric in MetricRegistry.All) values[metric.Name] = metric.Compute(input);
         return new EvaluationMetrics(subset, predictions.Count, threshold, weights, values, input.Confusion, ClassificationReport.From(input.Confusion));

@@ -1,8 +1,9 @@
 namespace MalariaLab.Foundation.Metrics;
 
 /// <summary>What a metric is computed from: true labels (1 = Parasitized), probabilities, the threshold and the
-/// confusion counts at it.</summary>
-public sealed record MetricInput(int[] Labels, double[] Scores, double Threshold, Confusion Confusion);
+/// confusion counts at it, each image's patient, and the labelled scores operating points are chosen on (the
+/// validation subset; the scored data itself when there is none).</summary>
+public sealed record MetricInput(int[] Labels, double[] Scores, double Threshold, Confusion Confusion, string[] Patients, ScoredLabels ChosenOn);
 
 /// <summary>A headline metric: its name (a metrics.json key and a column in summaries and comparisons), what it
 /// means, and how it is computed.</summary>
@@ -22,6 +23,7 @@ public static class MetricRegistry
         BuiltInMetrics.Accuracy, BuiltInMetrics.RocAuc, BuiltInMetrics.AveragePrecision,
         BuiltInMetrics.Sensitivity, BuiltInMetrics.Specificity, BuiltInMetrics.Matthews,
         CalibrationMetrics.Brier, CalibrationMetrics.Ece,
+        ClinicalMetrics.SensitivityAt99Specificity, ClinicalMetrics.SpecificityAt99Sensitivity, ClinicalMetrics.PatientFractionMae,
     ];
 
     public static IReadOnlyList<HeadlineMetric> All { get { lock (Metrics) return [.. Metrics]; } }

@@ -23,7 +23,7 @@ public static class EvaluateStage
 {
     public static readonly string[] Files = ["predictions.csv", RunFiles.MetricsFile, "classification_report.txt", "per_patient.csv"];
 
-    public static readonly StageDefinition Definition = new("evaluate", 2,
+    public static readonly StageDefinition Definition = new("evaluate", 3,
         "Score the run: predictions, metrics (metric registry), classification report, per-patient table, figures (figure registry).",
         ["evaluate."], ["train", "index", "prepare"], [.. Files.Select(f => "runs/<experiment>/<run-id>/" + f), "plots/*.png"])
     {
@@ -85,14 +85,23 @@ public static class EvaluateStage
         string weights = spec.Train.RestoreBest ? "weights/best.bin" : "weights/last.bin";
         WeightsFile.Load(model, run.File(weights));
         double[] probabilities = [.. Evaluator.Probabilities(model, tensors, rows, spec.Evaluate.Tta).Select(p => (double)p)];
-        (probabilities, threshold) = Calibrate(run, model, spec, tensors, data, probabilities, threshold, subset, output, log);
+        var validation = new Lazy<ScoredLabels>(() => tensors.Validation.Length == 0 ? new([], []) : new(
+            [.. tensors.Validation.Select(r => data.Index[(int)r].Label == Labels.Parasitized ? 1 : 0)],
+            [.. Evaluator.Probabilities(model, tensors, tensors.Validation, spec.Evaluate.Tta).Select(p => (double)p)]));
+        double temperature;
+        (probabilities, threshold, temperature) = Calibrate(run, spec, validation, probabilities, threshold, subset, output, log);
+        // Operating points are chosen on the validation subset (calibrated as the scored data is) and applied to the
+        // scored data; scoring the validation subset itself, they are chosen on it.
+        ScoredLabels? chosenOn = subset != Subsets.Validation && tensors.Validation.Length > 0
+            ? validation.Value with { Scores = temperature == 1 ? validation.Value.Scores : Calibration.Scale(validation.Value.Scores, temperature) }
+            : null;
 
         var predictions = rows.Select((row, i) =>
         {
             var r = data.Index[(int)row];
             return new ScoredImage(r.Path, r.Label, r.Patient, probabilities[i], probabilities[i] >= threshold ? Labels.Parasitized : Labels.Uninfected);
         }).ToList();
-        var metrics = EvaluationMetrics.Compute(predictions, subset, threshold, weights);
+        var metrics = EvaluationMetrics.Compute(predictions, subset, threshold, weights, chosenOn);
         WriteResults(output, predictions, metrics, log);
         var context = new FigureContext(spec, manifest, RunFiles.ReadHistory(run), metrics, predictions, model,
             i => data.Prepared.Image((int)rows[i]).ToArray(), SampleRows(data, spec),
@@ -108,20 +117,19 @@ public static class EvaluateStage
     /// probabilities (with the same test-time augmentation), then applied unchanged to the scored data. The run's own
     /// evaluation fits them and writes calibration.json; later evaluations of the run (other data, another subset)
     /// apply that file, so Predict and every evaluation use the same numbers.</summary>
-    static (double[] Probabilities, double Threshold) Calibrate(RunFolder run, nn.Module<Tensor, Tensor> model, ExperimentSpec spec, TrainingData tensors,
-        EvaluationData data, double[] probabilities, double threshold, string subset, string output, ILog log)
+    static (double[] Probabilities, double Threshold, double Temperature) Calibrate(RunFolder run, ExperimentSpec spec, Lazy<ScoredLabels> validationScores,
+        double[] probabilities, double threshold, string subset, string output, ILog log)
     {
         var e = spec.Evaluate;
-        if (e.ThresholdRule == "fixed" && !e.TemperatureScaling) return (probabilities, threshold);
+        if (e.ThresholdRule == "fixed" && !e.TemperatureScaling) return (probabilities, threshold, 1);
         if (output != run.Path && FittedCalibration.TryRead(run.Path) is { } fitted)
         {
             log.Info($"evaluate: the run's fitted calibration (threshold {fitted.Threshold:F4} by {fitted.ThresholdRule}, temperature {fitted.Temperature:F3}) applied");
-            return (Calibration.Scale(probabilities, fitted.Temperature), e.ThresholdRule == "fixed" ? threshold : fitted.Threshold);
+            return (Calibration.Scale(probabilities, fitted.Temperature), e.ThresholdRule == "fixed" ? threshold : fitted.Threshold, fitted.Temperature);
         }
-        if (tensors.Validation.Length == 0) throw new MalariaLabException("evaluate.threshold_rule / temperature_scaling: the split has no validation images to fit on");
+        if (validationScores.Value.Labels.Length == 0) throw new MalariaLabException("evaluate.threshold_rule / temperature_scaling: the split has no validation images to fit on");
         if (subset == Subsets.Validation) log.Warn("evaluate: the threshold or temperature is fitted on the same validation images it is scored on (optimistic); score the test subset for an honest number");
-        double[] validation = [.. Evaluator.Probabilities(model, tensors, tensors.Validation, e.Tta).Select(p => (double)p)];
-        int[] labels = [.. tensors.Validation.Select(r => data.Index[(int)r].Label == Labels.Parasitized ? 1 : 0)];
+        var (labels, validation) = (validationScores.Value.Labels, validationScores.Value.Scores);
         double temperature = 1;
         if (e.TemperatureScaling)
         {
@@ -136,7 +144,7 @@ public static class EvaluateStage
             log.Info($"evaluate: threshold {threshold:F4} ({e.ThresholdRule}, chosen on the validation subset)");
         }
         if (output == run.Path) new FittedCalibration(e.ThresholdRule, threshold, temperature).Write(run.Path);
-        return (probabilities, threshold);
+        return (probabilities, threshold, temperature);
     }
 
     /// <summary>The lock of an evaluated run: its result files by hash.</summary>
@@ -153,10 +161,11 @@ public static class EvaluateStage
             predictions.Select(p => (IReadOnlyList<string>)[p.Path, p.Label, p.Patient, F(p.ProbabilityParasitized), p.Predicted])));
         RunFiles.WriteMetrics(At(RunFiles.MetricsFile), metrics);
         AtomicFile.WriteAllText(At("classification_report.txt"), metrics.Report.ToText());
-        AtomicFile.WriteAllText(At("per_patient.csv"), Csv.Write(["patient", "images", "parasitized", "predicted_parasitized", "accuracy"],
+        AtomicFile.WriteAllText(At("per_patient.csv"), Csv.Write(["patient", "images", "parasitized", "predicted_parasitized", "accuracy", "fraction_parasitized", "predicted_fraction_parasitized"],
             predictions.GroupBy(p => p.Patient).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => (IReadOnlyList<string>)
             [g.Key, I(g.Count()), I(g.Count(p => p.Label == Labels.Parasitized)), I(g.Count(p => p.Predicted == Labels.Parasitized)),
-             F((double)g.Count(p => p.Predicted == p.Label) / g.Count())])));
+             F((double)g.Count(p => p.Predicted == p.Label) / g.Count()),
+             F((double)g.Count(p => p.Label == Labels.Parasitized) / g.Count()), F((double)g.Count(p => p.Predicted == Labels.Parasitized) / g.Count())])));
         // A published run's evaluation is written in a temp folder first; its final name is logged once it is in place.
         if (!TempFiles.IsTempName(Path.GetFileName(folder))) log.Info($"evaluate: wrote {string.Join(", ", Files)} in {folder}");
     }
