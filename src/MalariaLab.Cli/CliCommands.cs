@@ -135,8 +135,10 @@ public static class CliCommands
         yield return Make("runs", "List runs, one row each: status, the spec keys that differ between them, headline metrics, epochs, time, images/s.",
             "runs --name=ci-sweep --sort=roc_auc --format=md", [O.Artifacts, O.Name, O.Format, O.Sort], log, parse =>
         {
-            var rows = RunsTable.Sort(RunsTable.Collect(new Workspace(O.DefaultedPathOf(parse, O.Artifacts)).Runs, parse.GetValue(O.Name)), parse.GetValue(O.Sort));
-            Console.Out.Write(RunsTable.Format(rows, parse.GetValue(O.Format)!));
+            string artifacts = O.DefaultedPathOf(parse, O.Artifacts);
+            var rows = RunsTable.Sort(RunsTable.Collect(new Workspace(artifacts).Runs, parse.GetValue(O.Name)), parse.GetValue(O.Sort));
+            if (parse.GetValue(O.Format) == "html") Console.Out.WriteLine(RunsDashboard.Write(rows, artifacts));
+            else Console.Out.Write(RunsTable.Format(rows, parse.GetValue(O.Format)!));
             return ExitCodes.Ok;
         });
 

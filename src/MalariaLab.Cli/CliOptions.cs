@@ -42,7 +42,7 @@ public static class CliOptions
     public static readonly Option<bool> Gather = new("--gather") { Description = "emitted Slurm jobs: also a job that runs after every task succeeded (afterok) and writes the CV summary or comparison" };
     public static readonly Option<string?> Name = new("--name") { Description = "runs: only this experiment's runs (default: every experiment)" };
     public static readonly Option<string?> EnsembleName = new("--name") { Description = "ensemble: its experiment name under runs/ (default: the first member's experiment + -ensemble)" };
-    public static readonly Option<string> Format = new("--format") { Description = "table, md, csv or json", DefaultValueFactory = _ => "table" };
+    public static readonly Option<string> Format = new("--format") { Description = "table, md, csv, json, or html (writes <artifacts>/runs.html, a sortable, filterable page linking each report, and prints its path)", DefaultValueFactory = _ => "table" };
     public static readonly Option<string?> Sort = new("--sort") { Description = "a headline metric to sort by, best first (e.g. accuracy, roc_auc)" };
     public static readonly Option<bool> Json = new("--json") { Description = "machine-readable output" };
     public static readonly Option<bool> Dag = new("--dag") { Description = "print the stage graph (stages, spec keys, files between them) instead" };
@@ -55,7 +55,7 @@ public static class CliOptions
     {
         Emit.AcceptOnlyFromAmong("slurm", "k8s");
         Subset.AcceptOnlyFromAmong("auto", "validation", "test");
-        Format.AcceptOnlyFromAmong("table", "md", "csv", "json");
+        Format.AcceptOnlyFromAmong("table", "md", "csv", "json", "html");
         ThresholdRule.AcceptOnlyFromAmong("fixed", "youden", "f1");
         Engine.AcceptOnlyFromAmong("torch", "onnx");
         Threshold.Validators.Add(r => { if (Value<double?>(r, out var v) && v is { } t && (t < 0 || t > 1 || double.IsNaN(t))) r.AddError("--threshold: expected a probability in [0, 1]"); });

@@ -22,6 +22,7 @@ public static class ModelRegistry
         Register(SeedCnn.Entry);
         Register(WideGapCnn.Entry);
         Register(ResNetSmall.Entry);
+        Register(CompactCnn.Entry);
     }
 
 #pragma warning disable CA2255 // the library's own registries must be known before any spec is validated

@@ -13,16 +13,18 @@ public static class OnnxLayers
         return c.data<float>().ToArray();
     }
 
-    /// <summary>A 2-D convolution with <paramref name="pad"/> pixels of zero padding on each side and the given stride
-    /// (the network passes what it built the layer with); a layer without bias gets none.</summary>
-    public static string Conv(OnnxGraph g, string name, string x, Conv2d conv, long pad, long stride = 1)
+    /// <summary>A 2-D convolution with <paramref name="pad"/> pixels of zero padding on each side, the given stride and
+    /// groups (one per channel for a depthwise convolution; the network passes what it built the layer with); a layer
+    /// without bias gets none.</summary>
+    public static string Conv(OnnxGraph g, string name, string x, Conv2d conv, long pad, long stride = 1, long groups = 1)
     {
         var w = conv.weight!;
         string[] inputs = conv.bias is null
             ? [x, g.Initializer($"{name}.weight", Values(w), w.shape)]
             : [x, g.Initializer($"{name}.weight", Values(w), w.shape), g.Initializer($"{name}.bias", Values(conv.bias), conv.bias.shape)];
-        return g.Node("Conv", name, inputs,
-            ("kernel_shape", new[] { w.shape[2], w.shape[3] }), ("pads", new[] { pad, pad, pad, pad }), ("strides", new[] { stride, stride }));
+        return groups == 1
+            ? g.Node("Conv", name, inputs, ("kernel_shape", new[] { w.shape[2], w.shape[3] }), ("pads", new[] { pad, pad, pad, pad }), ("strides", new[] { stride, stride }))
+            : g.Node("Conv", name, inputs, ("kernel_shape", new[] { w.shape[2], w.shape[3] }), ("pads", new[] { pad, pad, pad, pad }), ("strides", new[] { stride, stride }), ("group", groups));
     }
 
     /// <summary>Global average pooling then flatten: NCHW → [N, C].</summary>
