@@ -20,6 +20,9 @@ public static class RunsDashboard
         return path;
     }
 
+    /// <summary>Long key names wrap after their dots and underscores, never inside a word.</summary>
+    static string Breakable(string header) => header.Replace(".", ".<wbr>").Replace("_", "_<wbr>");
+
     public static string Html(List<RunsTable.Row> rows, string runsRoot)
     {
         static string E(string text) => WebUtility.HtmlEncode(text);
@@ -29,14 +32,14 @@ public static class RunsDashboard
         var html = new StringBuilder();
         html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>MalariaLab runs</title>\n<style>")
             .Append("body{font-family:system-ui,sans-serif;margin:1.5em;color:#222}table{border-collapse:collapse;font-size:13px}")
-            .Append("th,td{border:1px solid #ccc;padding:3px 6px;text-align:left;overflow-wrap:anywhere}th{background:#f0f0f0;cursor:pointer;user-select:none}")
+            .Append("th,td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}th{background:#f0f0f0;cursor:pointer;user-select:none;font-weight:600}td{white-space:nowrap}")
             .Append("td.n{text-align:right;font-variant-numeric:tabular-nums}tr:nth-child(even){background:#fafafa}th.asc::after{content:' ▲'}th.desc::after{content:' ▼'}")
             .Append("input{font-size:14px;padding:4px;width:24em;margin-bottom:8px}.bad{color:#b00}</style></head><body>\n")
             .Append($"<h1>Runs</h1>\n<p>{rows.Count} run{(rows.Count == 1 ? "" : "s")} under <code>{E(runsRoot)}</code>, written {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC. ")
             .Append("Click a column to sort; type to filter (every word must appear in the row). Spec keys shown are those that differ between runs.</p>\n")
             .Append("<input id=\"filter\" type=\"search\" placeholder=\"filter, e.g. published augmented\" aria-label=\"filter runs\">\n<table id=\"runs\"><thead><tr>");
         foreach (var h in new[] { "run", "status" }.Concat(keys).Concat(metrics).Concat(["epochs", "seconds", "images/s"]))
-            html.Append($"<th scope=\"col\">{E(h)}</th>");
+            html.Append($"<th scope=\"col\">{Breakable(E(h))}</th>");
         html.Append("</tr></thead><tbody>\n");
         foreach (var r in rows)
         {

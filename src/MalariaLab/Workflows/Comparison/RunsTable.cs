@@ -41,7 +41,7 @@ public static class RunsTable
             runs.Add(($"{manifest.Experiment}/{run.Id}", manifest, spec, metrics));
         }
         var keys = runs.SelectMany(r => r.Spec.Keys).Distinct()
-            .Where(k => runs.Select(r => r.Spec.GetValueOrDefault(k, "–")).Distinct().Count() > 1 && k != "description").ToList();
+            .Where(k => runs.Select(r => r.Spec.GetValueOrDefault(k, "–")).Distinct().Count() > 1 && k is not ("description" or "name")).ToList(); // the run column names the experiment
         return runs.Select(r => new Row(r.Name, r.Manifest.Status,
             keys.ToDictionary(k => k, k => r.Spec.GetValueOrDefault(k, "–")),
             MetricRegistry.All.ToDictionary(m => m.Name, m => r.Metrics?.Metrics.TryGetValue(m.Name, out double v) == true ? v : (double?)null),

@@ -26,6 +26,7 @@ public class RunsDashboardTests
         Assert.Equal(3, Regex.Matches(body, "<tr>").Count);
         Assert.Contains("<th scope=\"col\">seed</th>", html);
         Assert.Contains("<th scope=\"col\">accuracy</th>", html);
+        Assert.Contains("<th scope=\"col\">roc_<wbr>auc</th>", html);
         Assert.Contains("<a href=\"runs/sweep/20260101-000000-02/report.html\">sweep/20260101-000000-02</a>", body);
         Assert.DoesNotContain("runs/sweep/20260101-000000-01/report.html", body); // no report, no dead link
         Assert.Contains("<td class=\"n\">0.9500</td>", body);
