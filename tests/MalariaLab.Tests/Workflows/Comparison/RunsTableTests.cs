@@ -23,7 +23,7 @@ public class RunsTableTests
         Assert.Contains("sweep/20260101-000000-02,published,2,0.9500,", csv);
         var all = RunsTable.Collect(temp.File("runs"), null);
         Assert.Equal(3, all.Count);
-        Assert.Equal(["name", "seed", "train.lr"], all[0].Differing.Keys);
+        Assert.Equal(["seed", "train.lr"], all[0].Differing.Keys);
         Assert.Contains("| run | status | name | seed | train.lr |", RunsTable.Format(all, "md"));
         Assert.Contains("\"run\": \"other/20260101-000000-01\"", RunsTable.Format(all, "json"));
         Assert.Contains("run                       status", RunsTable.Format(all, "table"));
