@@ -24,7 +24,7 @@ public class RunsTableTests
         var all = RunsTable.Collect(temp.File("runs"), null);
         Assert.Equal(3, all.Count);
         Assert.Equal(["seed", "train.lr"], all[0].Differing.Keys);
-        Assert.Contains("| run | status | name | seed | train.lr |", RunsTable.Format(all, "md"));
+        Assert.Contains("| run | status | seed | train.lr |", RunsTable.Format(all, "md"));
         Assert.Contains("\"run\": \"other/20260101-000000-01\"", RunsTable.Format(all, "json"));
         Assert.Contains("run                       status", RunsTable.Format(all, "table"));
         Assert.Contains("--sort=loss: expected a headline metric", Assert.Throws<MalariaLab.Foundation.Common.MalariaLabException>(() => RunsTable.Sort(all, "loss")).Message);
