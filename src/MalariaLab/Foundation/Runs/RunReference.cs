@@ -19,21 +19,21 @@ public static class RunReference
             _ => reference.Split('/')[0],
         };
         CheckName(reference, experiment);
+        // A run id copied from a table, NAME/RUN-ID, names that run (never the experiment's latest).
+        if (reference.Split('/') is [var name, var runId] && name.Length > 0 && runId.Length > 0 && runId != "latest")
+        {
+            CheckName(reference, runId);
+            string folder = Path.Combine(runsRoot, name, runId);
+            if (File.Exists(Path.Combine(folder, RunManifest.FileName))) return [RunFolder.Open(folder)];
+            throw new MalariaLabException($"{reference}: no run {runId} of experiment '{name}' under {runsRoot}");
+        }
         string pointer = Path.Combine(runsRoot, experiment, LatestPointer.Name);
         if (LatestPointer.Read(pointer) is { } id)
         {
             CheckName(pointer, id);
             return [RunFolder.Open(Path.Combine(runsRoot, experiment, id))];
         }
-        // A run id copied from a table: NAME/RUN-ID, or the bare RUN-ID of any experiment.
-        if (reference.Split('/') is [var name, var runId] && name.Length > 0 && runId.Length > 0 && runId != "latest")
-        {
-            CheckName(reference, name);
-            CheckName(reference, runId);
-            string folder = Path.Combine(runsRoot, name, runId);
-            if (File.Exists(Path.Combine(folder, RunManifest.FileName))) return [RunFolder.Open(folder)];
-            throw new MalariaLabException($"{reference}: no run {runId} of experiment '{name}' under {runsRoot}");
-        }
+        // The bare RUN-ID of any experiment.
         if (Directory.Exists(runsRoot) && !reference.Contains('/'))
         {
             var byId = FolderLinks.Subfolders(runsRoot).Select(e => Path.Combine(e, reference)).Where(f => File.Exists(Path.Combine(f, RunManifest.FileName))).ToList();

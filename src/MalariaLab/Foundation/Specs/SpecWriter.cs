@@ -35,6 +35,13 @@ public static class SpecWriter
         _ => throw new InvalidOperationException(value.GetType().Name),
     };
 
+    /// <summary>A value as tables and pages show it: as <see cref="Format"/>, but a string keeps '+', '&lt;', '&amp;' and
+    /// non-ASCII letters as they are (Format escapes them as \u002B…, valid YAML but unreadable); pages escape it
+    /// for HTML or Markdown themselves.</summary>
+    public static string Display(object? value) => value is string s
+        ? JsonSerializer.Serialize(s, new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping })
+        : Format(value);
+
     /// <summary>Shortest round-trip form, always with a '.' or exponent so YAML reads it back as a number.</summary>
     static string FormatNumber(double d)
     {

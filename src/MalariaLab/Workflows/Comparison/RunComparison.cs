@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using MalariaLab.Data.Indexing;
 using MalariaLab.Foundation.Common;
 using MalariaLab.Foundation.Metrics;
 using MalariaLab.Foundation.Runs;
@@ -18,7 +19,7 @@ public sealed record ComparedRun(RunFolder Run, RunManifest Manifest, Dictionary
         // An ensemble has no spec of its own: its members stand in for it.
         var spec = manifest.Ensemble is { } ensemble
             ? new Dictionary<string, string> { ["ensemble.members"] = string.Join(" ", ensemble.Members.Select(m => m.Run)) }
-            : SpecLoader.LoadFile(run.File("spec.yaml")).Values.InSchemaOrder.ToDictionary(p => p.Key, p => SpecWriter.Format(p.Value));
+            : SpecLoader.LoadFile(run.File("spec.yaml")).Values.InSchemaOrder.ToDictionary(p => p.Key, p => SpecWriter.Display(p.Value));
         var metrics = RunFiles.ReadMetrics(run);
         var history = RunFiles.ReadHistory(run);
         return new ComparedRun(run, manifest, spec, metrics, history);
@@ -85,7 +86,57 @@ public static class RunComparison
         foreach (var r in runs)
             text.Append($"| {r.Name} | `{r.Manifest.DatasetFingerprint[..16]}` | `{r.Manifest.SplitHash[..16]}` | {r.Manifest.Threads} | {r.Manifest.Environment.GitCommit[..Math.Min(10, r.Manifest.Environment.GitCommit.Length)]} |\n");
         text.Append(SameData(runs) ? "\nSame data and split: yes.\n" : "\nSame data and split: **no**.\n");
+        text.Append(PairedTests(runs));
         return text.ToString();
+    }
+
+    /// <summary>Each run against the first, when both scored the same images (same paths and labels in
+    /// predictions.csv): McNemar's exact test on the images one gets right and the other wrong, and paired bootstrap 95%
+    /// intervals (2,000 resamples, seeded by the two run ids) for the accuracy and AUC differences.</summary>
+    public static string PairedTests(IReadOnlyList<ComparedRun> runs)
+    {
+        if (runs.Count < 2) return "";
+        var text = new StringBuilder("\n## Paired tests on the same images (against the first run)\n\n" +
+            "| run | images | only the first right | only this right | McNemar exact p | Δ accuracy [95% CI] | Δ roc_auc [95% CI] |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+        var first = ScoredImages(runs[0]);
+        foreach (var run in runs.Skip(1))
+        {
+            var other = ScoredImages(run);
+            if (first is null || other is null || first.Count != other.Count || first.Keys.Any(k => !other.TryGetValue(k, out var o) || o.Label != first[k].Label))
+            {
+                text.Append($"| {run.Name} | – | – | – | not scored on the same images as {runs[0].Name} | – | – |\n");
+                continue;
+            }
+            var paths = first.Keys.Order(StringComparer.Ordinal).ToArray();
+            int[] labels = [.. paths.Select(p => first[p].Label == Labels.Parasitized ? 1 : 0)];
+            double[] a = [.. paths.Select(p => first[p].ProbabilityParasitized)], b = [.. paths.Select(p => other[p].ProbabilityParasitized)];
+            bool[] rightA = [.. paths.Select(p => first[p].Predicted == first[p].Label)], rightB = [.. paths.Select(p => other[p].Predicted == other[p].Label)];
+            int onlyFirst = rightA.Where((r, i) => r && !rightB[i]).Count(), onlySecond = rightB.Where((r, i) => r && !rightA[i]).Count();
+            double p = PairedStatistics.McNemarExactP(onlyFirst, onlySecond);
+            // The accuracy at each run's own threshold: resample which images are right, not the probabilities.
+            double[] correctA = [.. rightA.Select(r => r ? 1.0 : 0.0)], correctB = [.. rightB.Select(r => r ? 1.0 : 0.0)];
+            ulong seed = SeedSource.Draw(0, "compare", runs[0].Name + " " + run.Name);
+            var accuracy = PairedStatistics.BootstrapInterval(labels, correctA, correctB, (_, correct) => correct.Average(), seed);
+            var auc = PairedStatistics.BootstrapInterval(labels, a, b, (l, s) => BinaryMetrics.Roc(l, s).Auc, seed);
+            double dAccuracy = correctB.Average() - correctA.Average(), dAuc = BinaryMetrics.Roc(labels, b).Auc - BinaryMetrics.Roc(labels, a).Auc;
+            text.Append($"| {run.Name} | {paths.Length} | {onlyFirst} | {onlySecond} | {p.ToString("G3", CultureInfo.InvariantCulture)} | " +
+                        $"{Signed(dAccuracy)} [{Signed(accuracy.Low)}, {Signed(accuracy.High)}] | {Signed(dAuc)} [{Signed(auc.Low)}, {Signed(auc.High)}] |\n");
+        }
+        text.Append("\np < 0.05 or an interval that excludes 0: a difference beyond what resampling these images gives; otherwise within noise. " +
+                    "Both speak only for these images (patients a model never saw are the larger source of variation: compare cross-validation folds with cv-compare).\n");
+        return text.ToString();
+    }
+
+    static string Signed(double v) => double.IsNaN(v) ? "–" : (v >= 0 ? "+" : "") + v.ToString("F4", CultureInfo.InvariantCulture);
+
+    /// <summary>predictions.csv by path, or null when the run has none.</summary>
+    static Dictionary<string, ScoredImage>? ScoredImages(ComparedRun run)
+    {
+        string path = run.Run.File("predictions.csv");
+        if (!File.Exists(path)) return null;
+        return Csv.ReadRecords(path, "path", "label", "probability_parasitized", "predicted")
+            .ToDictionary(r => r["path"], r => new ScoredImage(r["path"], r["label"], r.GetValueOrDefault("patient", ""),
+                double.Parse(r["probability_parasitized"], CultureInfo.InvariantCulture), r["predicted"]));
     }
 
     public static string CsvTable(IReadOnlyList<ComparedRun> runs) => Csv.Write(

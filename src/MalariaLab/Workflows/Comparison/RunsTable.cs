@@ -35,7 +35,7 @@ public static class RunsTable
             }
             var run = RunFolder.Open(folder);
             var spec = File.Exists(run.File("spec.yaml"))
-                ? Foundation.Specs.SpecLoader.LoadFile(run.File("spec.yaml")).Values.InSchemaOrder.ToDictionary(p => p.Key, p => Foundation.Specs.SpecWriter.Format(p.Value)) : [];
+                ? Foundation.Specs.SpecLoader.LoadFile(run.File("spec.yaml")).Values.InSchemaOrder.ToDictionary(p => p.Key, p => Foundation.Specs.SpecWriter.Display(p.Value)) : [];
             EvaluationMetrics? metrics = null;
             try { metrics = RunFiles.ReadMetrics(run); } catch (MalariaLabException) { }
             runs.Add(($"{manifest.Experiment}/{run.Id}", manifest, spec, metrics));

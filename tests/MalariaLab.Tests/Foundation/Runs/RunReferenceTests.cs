@@ -30,6 +30,14 @@ public class RunReferenceTests
         e = Assert.Throws<MalariaLabException>(() => RunReference.ResolveOne("seed-cnn/20990101-000000-01", runs, "x"));
         Assert.Contains("no run 20990101-000000-01 of experiment 'seed-cnn'", e.Message);
         Assert.Throws<MalariaLabException>(() => RunReference.ResolveOne("seed-cnn/..", runs, "x"));
+
+        // With a latest pointer to a newer run, NAME/RUN-ID still names its own run; NAME and NAME/latest the newer one.
+        string newer = MakeRun(temp, "seed-cnn", "20261202-080000-01");
+        LatestPointer.Write(temp.File("runs/seed-cnn/latest"), "20261202-080000-01");
+        Assert.Equal(a, RunReference.ResolveOne("seed-cnn/20261202-060415-01", runs, "x").Path);
+        Assert.Equal(newer, RunReference.ResolveOne("seed-cnn", runs, "x").Path);
+        Assert.Equal(newer, RunReference.ResolveOne("seed-cnn/latest", runs, "x").Path);
+        Assert.Equal(a, RunReference.ResolveOne("20261202-060415-01", runs, "x").Path);
     }
 
     [UnixFact]
