@@ -30,8 +30,8 @@ public class ImageInputTests
 
     [Fact] public void Zero_bytes() => AssertRejected([], "empty file (0 bytes)");
     [Fact] public void Truncated_png() { var png = RealPng(); AssertRejected(png[..(png.Length / 2)], "truncated PNG"); }
-    [Fact] public void Wrong_magic() { var png = RealPng(); png[1] = (byte)'X'; AssertRejected(png, "not a recognised image format"); }
-    [Fact] public void Text_named_png() => AssertRejected("hello, not an image"u8.ToArray(), "not a recognised image format");
+    [Fact] public void Wrong_magic() { var png = RealPng(); png[1] = (byte)'X'; AssertRejected(png, "not an image in a supported format (PNG, JPEG, BMP, GIF, TIFF)"); }
+    [Fact] public void Text_named_png() => AssertRejected("hello, not an image"u8.ToArray(), "not an image in a supported format (PNG, JPEG, BMP, GIF, TIFF)");
 
     [Fact]
     public void Bad_crc_in_image_data()

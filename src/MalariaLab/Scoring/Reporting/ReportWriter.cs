@@ -42,12 +42,20 @@ public static class ReportWriter
         Figures(text, run.Path, spec, Figure.Data);
         text.AppendLine($"## {Figure.Learned}").AppendLine();
         Figures(text, run.Path, spec, Figure.Learned);
+        text.AppendLine("## Model").AppendLine().AppendLine($"`{spec.Model.Arch}` at {spec.Preprocess.Size} px, layer by layer (Keras order: height, width, channels):").AppendLine();
+        using (var model = Modelling.Models.ModelRegistry.Create(spec.Model, spec.Preprocess.Size))
+            text.AppendLine("```").Append(Modelling.Models.ModelSummary.Describe(model, spec.Preprocess.Size).TrimEnd('\n')).AppendLine().AppendLine("```").AppendLine();
+        text.AppendLine("## Reproduce").AppendLine().AppendLine("Train this run again from its own spec and compare every model file byte for byte (equal at the same CPU instruction set and thread count):").AppendLine();
+        text.AppendLine("```sh").AppendLine($"./build.sh --target=Reproduce --run={manifest.Experiment}/{manifest.RunId}").AppendLine("```").AppendLine();
+        text.AppendLine($"Or train it anew: `./build.sh --target=Train --experiment={RunFolderName(manifest)}/spec.yaml --set=train.threads={manifest.Threads}` with the data source above (`--dataset-source=...` when it is a local file or folder).").AppendLine();
         text.AppendLine("## Spec").AppendLine().AppendLine("```yaml").Append(spec.ToYaml()).AppendLine("```").AppendLine();
         var env = manifest.Environment;
         text.AppendLine("## Environment").AppendLine();
         text.AppendLine($"{Environment(env)}; {manifest.Threads} threads; seed {manifest.Seed}; spec hash `{Short(manifest.SpecHash)}`.");
         return text.ToString();
     }
+
+    static string RunFolderName(RunManifest manifest) => $"artifacts/runs/{manifest.Experiment}/{manifest.RunId}";
 
     /// <summary>The code and machine a report's numbers came from, one line.</summary>
     public static string Environment(EnvironmentInfo env) =>
