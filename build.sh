@@ -29,14 +29,12 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-# Target → CLI command (the stage targets of build/build.cake; Dag is `status --dag`).
-command=""
-case "${target,,}" in
-    download|extract|index|split|prepare|train|evaluate|publish|reproduce|compare|ensemble|sweep|gather|bench|predict|status|runs|spec)
-        command="${target,,}" ;;
-    cvcompare) command="cv-compare" ;;
-    dag) command="status"; rest=(--dag "${rest[@]+"${rest[@]}"}") ;;
-esac
+# Target → CLI call, from build/targets.tsv (generated from the CLI's commands; an empty call is a Cake task).
+command="" call=()
+if [ -n "$target" ]; then
+    line="$(awk -F'\t' -v t="${target,,}" '!/^#/ && tolower($1) == t { print $2; exit }' "$root/build/targets.tsv")"
+    if [ -n "$line" ]; then read -r -a call <<< "$line"; command="${call[0]}"; rest=("${call[@]:1}" "${rest[@]+"${rest[@]}"}"); fi
+fi
 cli="$root/src/MalariaLab.Cli/bin/$configuration/net10.0/MalariaLab.Cli.dll"
 if [ -z "$target" ] && [ "$version" = 1 ]; then command="--version"; rest=(); fi
 
@@ -56,14 +54,9 @@ fi
 
 # ./build.sh --help: the targets, without Cake's start-up (Cake's own list: --target=Help).
 if [ -z "$target" ] && [ "$help" = 1 ]; then
-    cat <<'HELP'
-MalariaLab: ./build.sh --target=NAME [options]   (every target and option: docs/cli.md)
-  Stage targets, each one CLI command (its options: ./build.sh --target=NAME --help):
-    Download Extract Index Split Prepare Train Evaluate Publish Reproduce Compare Ensemble CvCompare
-    Sweep Gather Bench Predict Status Runs Spec Dag
-  Build targets (Cake): Clean Build Test Cluster Help
-  ./build.sh --version: the code identity, commit, TorchSharp/LibTorch versions and the CPU instruction set.
-HELP
+    echo "MalariaLab: ./build.sh --target=NAME [options]   (every target and option: docs/cli.md; a target's options: --target=NAME --help)"
+    awk -F'\t' '!/^#/ { printf "  %-10s %s\n", $1, $3 }' "$root/build/targets.tsv"
+    echo "  ./build.sh --version: the code identity, commit, TorchSharp/LibTorch versions and the CPU instruction set."
     exit 0
 fi
 

@@ -7,6 +7,11 @@ var configuration = Argument("configuration", "Release");
 var root = MakeAbsolute(Directory("..")).FullPath;              // Cake resolves relative to the script
 var cli = $"{root}/src/MalariaLab.Cli/bin/{configuration}/net10.0/MalariaLab.Cli.dll";
 
+// Every target with its CLI call and summary: build/targets.tsv, generated from the CLI's commands (a new command needs
+// no edit here). An empty call is a task defined in this script.
+var targets = System.IO.File.ReadAllLines($"{root}/build/targets.tsv").Where(l => !l.StartsWith("#")).Select(l => l.Split('\t'))
+    .ToDictionary(f => f[0], f => (Call: f[1], Summary: f[2]));
+
 // Cake's own options; everything else is the CLI's.
 var cakeOnly = new HashSet<string> { "--target", "--configuration", "--verbosity", "-v", "--exclusive", "-e", "--dryrun", "--tree", "--description" };
 
@@ -52,7 +57,7 @@ void RunCli(params string[] stageAndExtra)
 }
 
 Task("Clean")
-    .Description("Delete build outputs (bin/, obj/); artifacts/ is kept (use --artifacts to choose another).")
+    .Description(targets["Clean"].Summary)
     .Does(() =>
 {
     CleanDirectories($"{root}/src/**/bin");
@@ -62,7 +67,7 @@ Task("Clean")
 });
 
 Task("Build")
-    .Description("Restore and build the solution.")
+    .Description(targets["Build"].Summary)
     .Does(() => DotNetBuild($"{root}/MalariaLab.slnx", new DotNetBuildSettings { Configuration = configuration }));
 
 // Stage targets skip the build (8-16 s even when nothing changed) when the CLI is newer than every source file.
@@ -86,7 +91,7 @@ Task("BuildIfChanged")
 });
 
 Task("Test")
-    .Description("Run every test (real-data tests read ../shared/data).")
+    .Description(targets["Test"].Summary)
     .IsDependentOn("Build")
     .Does(() => DotNetTest($"{root}/MalariaLab.slnx", new DotNetTestSettings
     {
@@ -95,39 +100,14 @@ Task("Test")
         Loggers = new[] { "console;verbosity=normal" },
     }));
 
-foreach (var (name, stage, description) in new[]
+foreach (var (name, (call, summary)) in targets.Where(t => t.Value.Call.Length > 0))
 {
-    ("Download", "download", "Fetch the dataset zip into the content-addressed cache."),
-    ("Extract", "extract", "Safely unzip the dataset."),
-    ("Index", "index", "Index images with patients and corrections; write index.csv."),
-    ("Split", "split", "Split deterministically; write split.csv."),
-    ("Prepare", "prepare", "Decode and resize every image into the prepared cache."),
-    ("Train", "train", "Every data stage (reused when unchanged), training into a new run folder, Evaluate and Publish."),
-    ("Evaluate", "evaluate", "Score a run (--run=FOLDER|NAME|latest): predictions, metrics, plots."),
-    ("Publish", "publish", "Write the report and seal a run (--run=FOLDER|NAME|latest)."),
-    ("Reproduce", "reproduce", "Retrain --run=FOLDER|NAME|latest from its spec, seed and threads; fail unless byte-identical."),
-    ("Compare", "compare", "Compare --runs=A,B,... side by side (spec diff, metric deltas, fingerprints, curves)."),
-    ("Ensemble", "ensemble", "Combine --runs=A,B,... (fold models, seeds) by mean probability; score on patients no member saw; publish like a run."),
-    ("CvCompare", "cv-compare", "Specs compared on the same CV folds (--summaries=A.json,B.json,...): mean ± std, time, images/s, folds better, paired t."),
-    ("Sweep", "sweep", "Run every point of the spec's sweep (--parallel=N), or --emit=slurm|k8s job files (sweep points or patient-kfold folds)."),
-    ("Gather", "gather", "After a cluster fan-out: the CV summary (folds) or comparison + mean ± std (sweep) from the published runs."),
-    ("Bench", "bench", "Images/s for prepare, training (batch 8/64/128) and inference, peak RSS; writes bench.json."),
-    ("Predict", "predict", "Classify --input=IMAGE|FOLDER|ZIP with --run=FOLDER|NAME|latest; --output=CSV."),
-    ("Status", "status", "Each stage up to date, stale (what changed) or missing for the spec; runs nothing (--json)."),
-    ("Runs", "runs", "Every run (or --name=EXPERIMENT's): status, differing spec keys, metrics, epochs, time; --format, --sort."),
-    ("Spec", "spec", "Validate the spec with its overrides and print it resolved (--markdown: the key table)."),
-})
-{
-    Task(name).Description(description).IsDependentOn("BuildIfChanged").Does(() => RunCli(stage));
+    var words = call.Split(' ');
+    Task(name).Description(summary).IsDependentOn("BuildIfChanged").Does(() => RunCli(words));
 }
 
-Task("Dag")
-    .Description("Print the stage graph: stages, the spec keys each reads, the files between them.")
-    .IsDependentOn("BuildIfChanged")
-    .Does(() => RunCli("status", "--dag"));
-
 Task("Cluster")
-    .Description("Real-cluster test: installs Slurm + munge (apt-get, root), runs the emitted sweep and CV arrays on a one-node Slurm, checks runs, summaries and weights; skips without root/apt.")
+    .Description(targets["Cluster"].Summary)
     .IsDependentOn("Build")
     .Does(() =>
 {
@@ -142,13 +122,13 @@ Task("Cluster")
 void PrintTargets()
 {
     // Plain console lines: Cake's log colours interpolated parts, which garbles piped output.
-    Console.WriteLine("MalariaLab targets (./build.sh --target=NAME [options]; a target's options: dotnet src/MalariaLab.Cli/bin/Release/net10.0/MalariaLab.Cli.dll <command> --help):");
+    Console.WriteLine("MalariaLab targets (./build.sh --target=NAME [options]; a target's options: ./build.sh --target=NAME --help):");
     foreach (var task in Tasks.Where(t => t.Name != "BuildIfChanged"))
         Console.WriteLine($"  {task.Name,-11} {task.Description}");
 }
 
 Task("Help")
-    .Description("List every target with one line each.")
+    .Description(targets["Help"].Summary)
     .Does(() => PrintTargets());
 
 if (!Tasks.Any(t => string.Equals(t.Name, target, StringComparison.OrdinalIgnoreCase)))

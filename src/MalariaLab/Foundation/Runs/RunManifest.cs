@@ -43,6 +43,14 @@ public sealed record RunManifest
     /// <summary>Set only for an ensemble: its member runs and how they are combined (null for a trained run).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public EnsembleInfo? Ensemble { get; init; }
+
+    /// <summary>Refuses an ensemble where <paramref name="command"/> needs a trained run, saying what to do
+    /// <paramref name="instead"/>.</summary>
+    public static void RefuseEnsemble(string runPath, string command, string instead)
+    {
+        if (Read(runPath).Ensemble is not null)
+            throw new MalariaLabException($"{runPath}: is an ensemble; {command} takes a trained run ({instead})");
+    }
     /// <summary>Relative path → SHA-256 (weights when complete; every file once published).</summary>
     public SortedDictionary<string, string> Files { get; init; } = new(StringComparer.Ordinal);
 

@@ -43,10 +43,10 @@ public static class RunComparison
         ("images_per_second", r => r.Manifest.ImagesPerSecond), ("seconds", r => r.Seconds),
     ];
 
-    /// <summary>Each reference (see <see cref="RunReference"/>) → its runs, in the order given.</summary>
-    public static List<ComparedRun> Resolve(IEnumerable<string> references, string runsRoot, string currentExperiment)
+    /// <summary>The runs' manifests, specs, metrics and histories, in the order given.</summary>
+    public static List<ComparedRun> Load(IEnumerable<RunFolder> folders)
     {
-        var runs = references.SelectMany(r => RunReference.Resolve(r, runsRoot, currentExperiment)).Select(ComparedRun.Load).ToList();
+        var runs = folders.Select(ComparedRun.Load).ToList();
         if (runs.Count == 0) throw new MalariaLabException("--runs: no published runs found to compare");
         return runs;
     }

@@ -16,6 +16,7 @@ public static class Reproducer
 
     public static Verdict Reproduce(RunFolder original, PipelineOptions options, ILog log)
     {
+        RunManifest.RefuseEnsemble(original.Path, "reproduce", "reproduce each member run");
         var before = RunManifest.Read(original.Path);
         RunSeal.Verify(original, before);
         var spec = SpecLoader.LoadFile(original.File("spec.yaml"));

@@ -11,6 +11,22 @@ namespace MalariaLab.Workflows.Pipeline;
 /// then the run is scored (in place when complete, into a new evaluations/ folder when published) or published.</summary>
 public static class RunEvaluation
 {
+    /// <summary>The Evaluate command: a published run gets a new evaluations/ folder (whose path is returned); a complete
+    /// one is evaluated in place (null returned), which takes none of the options that only a published run can use.</summary>
+    public static string? Evaluate(RunFolder run, PipelineOptions options, double? threshold, string? thresholdRule, string? subset,
+        string? input, string? label, ILog log)
+    {
+        RunManifest.RefuseEnsemble(run.Path, "evaluate", "score it on other data with `ensemble --runs=<its members> --input=...`");
+        if (threshold is not null && thresholdRule is not null && thresholdRule != "fixed")
+            throw new MalariaLabException($"--threshold and --threshold-rule={thresholdRule} both set the threshold; give one");
+        var status = RunManifest.Read(run.Path).Status;
+        if (status == RunStatus.Published) return EvaluatePublished(run, options, threshold, subset, input, label, log, thresholdRule);
+        if (threshold is not null || thresholdRule is not null || subset is not null || input is not null)
+            throw new MalariaLabException($"{run.Path}: --threshold, --subset and --input evaluate a published run; this one is '{status}' (publish it, or change evaluate.* in its spec)");
+        EvaluateRun(run, options, log);
+        return null;
+    }
+
     /// <summary>Evaluates an existing complete run with its own spec (the data stages are resolved for that spec).</summary>
     public static void EvaluateRun(RunFolder run, PipelineOptions options, ILog log)
     {
@@ -63,5 +79,9 @@ public static class RunEvaluation
     }
 
     /// <summary>Publishes an evaluated run with its own spec.</summary>
-    public static void PublishRun(RunFolder run, ILog log) => Publisher.Publish(run, SpecLoader.LoadFile(run.File("spec.yaml")), log);
+    public static void PublishRun(RunFolder run, ILog log)
+    {
+        RunManifest.RefuseEnsemble(run.Path, "publish", "an ensemble is published when it is made");
+        Publisher.Publish(run, SpecLoader.LoadFile(run.File("spec.yaml")), log);
+    }
 }

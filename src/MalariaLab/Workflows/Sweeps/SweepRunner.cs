@@ -40,6 +40,16 @@ public static class SweepRunner
         return runs;
     }
 
+    /// <summary>The options of sweep point <paramref name="n"/> (train --sweep-point=N, as each fanned-out process runs it).</summary>
+    public static PipelineOptions WithPoint(PipelineOptions options, int n, ILog log)
+    {
+        var points = SweepPlan.Expand(options.LoadSpec().Sweep);
+        if (points.Count == 0) throw new MalariaLabException($"--sweep-point={n}: the spec has no sweep: section");
+        if (n < 0 || n >= points.Count) throw new MalariaLabException($"--sweep-point={n}: the sweep has points 0..{points.Count - 1}");
+        log.Info($"sweep point {n}: {points[n].Label}");
+        return WithPoint(options, points[n]);
+    }
+
     public static PipelineOptions WithPoint(PipelineOptions options, SweepPoint point) =>
         options with { Sets = [.. options.Sets, .. point.Overrides] };
 
