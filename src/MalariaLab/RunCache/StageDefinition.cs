@@ -1,9 +1,10 @@
+using MalariaLab.Foundation.Specs;
 namespace MalariaLab.RunCache;
 
 /// <summary>A stage as data: its name, code version, the spec keys it reads (a key, or a section ending in '.'), the
 /// upstream stages whose output fingerprints it consumes, the files it writes, and how it runs. Each stage folder
 /// declares its own; the graph walker calls <see cref="Run"/> and the hooks, and knows no stage by name.</summary>
-public sealed record StageDefinition(string Name, int Version, string Description, IReadOnlyList<string> SpecKeys,
+public sealed record StageDefinition(string Name, int Version, string Description, IReadOnlyList<ISpecKeys> SpecKeys,
     IReadOnlyList<string> Upstream, IReadOnlyList<string> Outputs)
 {
     /// <summary>Runs the stage for its cache key; null when it stopped early (training cancelled): nothing is recorded.</summary>
@@ -21,8 +22,7 @@ public sealed record StageDefinition(string Name, int Version, string Descriptio
 
     public string VersionTag => $"{Name}/v{Version}";
 
-    public bool Reads(string specPath) =>
-        SpecKeys.Any(k => k.Length == 0 || k == specPath || (k.EndsWith('.') && specPath.StartsWith(k, StringComparison.Ordinal)));
+    public bool Reads(string specPath) => SpecKeys.Any(k => k.Covers(specPath));
 
     /// <summary>The input name under which an upstream stage's fingerprint is recorded.</summary>
     public static string UpstreamInput(string stage) => "stage:" + stage;

@@ -1,3 +1,4 @@
+using MalariaLab.Foundation.Specs;
 using MalariaLab.RunCache;
 using MalariaLab.Tests.Support;
 
@@ -5,7 +6,7 @@ namespace MalariaLab.Tests.RunCache;
 
 public class StageCacheTests
 {
-    static readonly StageDefinition Stage = new("demo", 1, "a demo stage", ["seed"], [], ["out.txt"]);
+    static readonly StageDefinition Stage = new("demo", 1, "a demo stage", [SpecKeys.Seed], [], ["out.txt"]);
 
     [Fact]
     public void A_lock_read_back_from_disk_has_the_fingerprint_it_was_written_with()

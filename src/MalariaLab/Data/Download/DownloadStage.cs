@@ -14,7 +14,7 @@ public static class DownloadStage
 
     public static readonly StageDefinition Definition = new("download", 1,
         "Fetch the dataset zip and the correction lists / patient maps the spec names into the content cache.",
-        ["dataset.source", "dataset.sha256", "dataset.corrections", "dataset.corrections_source", "dataset.patient_maps_source"],
+        [SpecKeys.Dataset.Source, SpecKeys.Dataset.Sha256, SpecKeys.Dataset.Corrections, SpecKeys.Dataset.CorrectionsSource, SpecKeys.Dataset.PatientMapsSource],
         [], ["cache/<sha256>/<file>"])
     {
         Run = (c, _) => Run(c.Spec.Dataset, c.Service<Fetcher>(), c.Log, c.Cancel),

@@ -1,3 +1,4 @@
+using MalariaLab.Foundation.Specs;
 using MalariaLab.Foundation.Common;
 using MalariaLab.RunCache;
 using MalariaLab.Data.Download;

@@ -1,3 +1,4 @@
+using MalariaLab.Foundation.Specs;
 using MalariaLab.Foundation.Common;
 using MalariaLab.Data.Download;
 using MalariaLab.RunCache;
@@ -12,7 +13,7 @@ public static class IndexStage
 
     public static readonly StageDefinition Definition = new("index", 2,
         "Index every image (class, label after corrections, patient, size, SHA-256); unreadable files to skipped.csv.",
-        ["dataset.corrections"], ["download", "extract"], ["index/<key>/index.csv", "index/<key>/skipped.csv"])
+        [SpecKeys.Dataset.Corrections], ["download", "extract"], ["index/<key>/index.csv", "index/<key>/skipped.csv"])
     {
         Run = (c, key) =>
         {

@@ -15,7 +15,7 @@ public static class PrepareStage
     // changed at 48x48 nearest), so caches prepared by version 1 are not reused.
     public static readonly StageDefinition Definition = new("prepare", 2,
         "Decode and resize every indexed image once into a verified uint8 cache.",
-        ["preprocess.size", "preprocess.interpolation"], ["index"], ["prepared/<key>.u8"])
+        [SpecKeys.Preprocess.Size, SpecKeys.Preprocess.Interpolation], ["index"], ["prepared/<key>.u8"])
     {
         Run = (c, key) =>
         {

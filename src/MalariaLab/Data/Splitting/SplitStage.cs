@@ -12,7 +12,7 @@ public static class SplitStage
 
     public static readonly StageDefinition Definition = new("split", 1,
         "Split deterministically by the spec's strategy and seed; write split.csv and its hash.",
-        ["seed", "split."], ["index"], ["splits/<key>/split.csv"])
+        [SpecKeys.Seed, SpecKeys.Split.All], ["index"], ["splits/<key>/split.csv"])
     {
         Run = (c, key) => Run(IndexStage.Rows(c), c.Spec.Split, c.Spec.Seed, c.Workspace.SplitFolder(key), c.Log),
         OnReused = (c, found) => c.Log.Info($"split: up to date (split hash {found.Value(Hash)[..12]})"),

@@ -1,3 +1,4 @@
+using MalariaLab.Foundation.Specs;
 using System.Runtime.CompilerServices;
 using MalariaLab.Foundation.Common;
 using MalariaLab.Data.Splitting.Strategies;
@@ -8,7 +9,7 @@ namespace MalariaLab.Data.Splitting;
 /// (allowed values, README table) follows.</summary>
 public static class SplitStrategyRegistry
 {
-    const string KeyPath = "split.strategy";
+    static readonly string KeyPath = SpecKeys.Split.Strategy.Path;
     static readonly List<SplitStrategy> Strategies = [];
 
     static SplitStrategyRegistry()

@@ -51,35 +51,39 @@ public sealed record ExperimentSpec(
     public string ToYaml() => SpecWriter.Write(Values);
     public string Hash => Foundation.Common.Hashing.Sha256Hex(ToYaml());
 
+    /// <summary>A key's value, typed (<c>spec.Get(SpecKeys.Train.Lr)</c>).</summary>
+    public T Get<T>(SpecKey<T> key) => key.Of(Values);
+
     public static ExperimentSpec FromValues(SortedValues v, IReadOnlyList<SweepAxis>? sweep = null)
     {
-        string S(string p) => (string)v[p]!;
-        int I(string p) => checked((int)(long)v[p]!);
-        double D(string p) => (double)v[p]!;
-        bool B(string p) => (bool)v[p]!;
+        T G<T>(SpecKey<T> key) => key.Of(v);
         return new ExperimentSpec(
-            S("name"), S("description"), (long)v["seed"]!,
-            new DatasetSpec(S("dataset.source"), (string?)v["dataset.sha256"], S("dataset.corrections"), S("dataset.corrections_source"), (string?)v["dataset.patient_maps_source"]),
-            new SplitSpec(S("split.strategy"), D("split.validation"), D("split.test"), I("split.folds"), I("split.fold")),
-            new PreprocessSpec(I("preprocess.size"), S("preprocess.interpolation"), D("preprocess.scale")),
-            new ModelSpec(S("model.arch"), D("model.conv_dropout"), I("model.dense_units"), D("model.dense_dropout")),
-            new TrainSpec(I("train.batch_size"), I("train.epochs"), D("train.lr"), D("train.beta1"), D("train.beta2"), D("train.epsilon"),
-                B("train.shuffle"), I("train.threads"),
-                new EarlyStoppingSpec(S("train.early_stopping.monitor"), I("train.early_stopping.patience"), D("train.early_stopping.min_delta"), S("train.early_stopping.mode")),
-                new MonitorSpec(S("train.checkpoint.monitor"), S("train.checkpoint.mode")), B("train.restore_best"), B("train.histograms"))
+            G(SpecKeys.Name), G(SpecKeys.Description), G(SpecKeys.Seed),
+            new DatasetSpec(G(SpecKeys.Dataset.Source), G(SpecKeys.Dataset.Sha256), G(SpecKeys.Dataset.Corrections), G(SpecKeys.Dataset.CorrectionsSource),
+                G(SpecKeys.Dataset.PatientMapsSource)),
+            new SplitSpec(G(SpecKeys.Split.Strategy), G(SpecKeys.Split.Validation), G(SpecKeys.Split.Test), G(SpecKeys.Split.Folds), G(SpecKeys.Split.Fold)),
+            new PreprocessSpec(G(SpecKeys.Preprocess.Size), G(SpecKeys.Preprocess.Interpolation), G(SpecKeys.Preprocess.Scale)),
+            new ModelSpec(G(SpecKeys.Model.Arch), G(SpecKeys.Model.ConvDropout), G(SpecKeys.Model.DenseUnits), G(SpecKeys.Model.DenseDropout)),
+            new TrainSpec(G(SpecKeys.Train.BatchSize), G(SpecKeys.Train.Epochs), G(SpecKeys.Train.Lr), G(SpecKeys.Train.Beta1), G(SpecKeys.Train.Beta2),
+                G(SpecKeys.Train.Epsilon), G(SpecKeys.Train.Shuffle), G(SpecKeys.Train.Threads),
+                new EarlyStoppingSpec(G(SpecKeys.Train.EarlyStoppingMonitor), G(SpecKeys.Train.EarlyStoppingPatience), G(SpecKeys.Train.EarlyStoppingMinDelta),
+                    G(SpecKeys.Train.EarlyStoppingMode)),
+                new MonitorSpec(G(SpecKeys.Train.CheckpointMonitor), G(SpecKeys.Train.CheckpointMode)), G(SpecKeys.Train.RestoreBest), G(SpecKeys.Train.Histograms))
             {
-                Schedule = new ScheduleSpec(S("train.schedule"), I("train.warmup_epochs"), I("train.step_epochs"), D("train.gamma"), D("train.min_lr"), I("train.plateau_patience")),
-                WeightDecay = D("train.weight_decay"),
-                LabelSmoothing = D("train.label_smoothing"),
+                Schedule = new ScheduleSpec(G(SpecKeys.Train.Schedule), G(SpecKeys.Train.WarmupEpochs), G(SpecKeys.Train.StepEpochs), G(SpecKeys.Train.Gamma),
+                    G(SpecKeys.Train.MinLr), G(SpecKeys.Train.PlateauPatience)),
+                WeightDecay = G(SpecKeys.Train.WeightDecay),
+                LabelSmoothing = G(SpecKeys.Train.LabelSmoothing),
             },
-            new EvaluateSpec(D("evaluate.threshold"), S("evaluate.subset"))
+            new EvaluateSpec(G(SpecKeys.Evaluate.Threshold), G(SpecKeys.Evaluate.Subset))
             {
-                Tta = S("evaluate.tta"),
-                ThresholdRule = S("evaluate.threshold_rule"),
-                TemperatureScaling = B("evaluate.temperature_scaling"),
+                Tta = G(SpecKeys.Evaluate.Tta),
+                ThresholdRule = G(SpecKeys.Evaluate.ThresholdRule),
+                TemperatureScaling = G(SpecKeys.Evaluate.TemperatureScaling),
             })
         {
-            Augment = new AugmentSpec(S("augment.flips"), D("augment.brightness"), D("augment.contrast"), D("augment.saturation"), D("augment.hue"), D("augment.scale"), D("augment.shift")),
+            Augment = new AugmentSpec(G(SpecKeys.Augment.Flips), G(SpecKeys.Augment.Brightness), G(SpecKeys.Augment.Contrast), G(SpecKeys.Augment.Saturation),
+                G(SpecKeys.Augment.Hue), G(SpecKeys.Augment.Scale), G(SpecKeys.Augment.Shift)),
             Values = v,
             Sweep = sweep ?? [],
         };

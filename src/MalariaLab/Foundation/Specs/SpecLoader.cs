@@ -45,6 +45,10 @@ public static class SpecLoader
 
     /// <summary>Sets validated values on a loaded spec (options such as --dataset-source), each checked as the key's
     /// type; the location in errors is the option.</summary>
+    /// <summary>The spec with keys set to values written as text of each key's kind (as --set gives them).</summary>
+    public static ExperimentSpec Override(ExperimentSpec spec, params (SpecKey Key, string? Value)[] values) =>
+        Override(spec, values.Select(v => (v.Key.Path, v.Value)).ToArray());
+
     public static ExperimentSpec Override(ExperimentSpec spec, params (string Path, string? Value)[] values)
     {
         var updated = new SortedValues();

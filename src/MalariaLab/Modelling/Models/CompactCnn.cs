@@ -1,3 +1,4 @@
+using MalariaLab.Foundation.Specs;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ public sealed class CompactCnn : LayeredNetwork, IFirstConvolution
 {
     public static readonly ModelEntry Entry = new("compact-cnn",
         "phone-sized: stride-2 stem + 3 depthwise-separable blocks (16→48→96→192), global average pooling; about 27 k parameters, 4.4 MFLOP at 48 px",
-        (m, size) => new CompactCnn(size, m.DenseDropout), ["model.dense_dropout"]);
+        (m, size) => new CompactCnn(size, m.DenseDropout), [SpecKeys.Model.DenseDropout]);
 
     const int Stem = 16;
     static readonly int[] Widths = [48, 96, 192];

@@ -8,13 +8,13 @@ namespace MalariaLab.Modelling.Models;
 /// <summary>A registered architecture: its spec name (model.arch), what it is, how it is built for an image size, and
 /// the model.* keys it reads (a spec that sets another one is refused: it would change the cache key and nothing else).
 /// Its ONNX export, summary and FLOPs come from the network's steps (<see cref="LayeredNetwork"/>).</summary>
-public sealed record ModelEntry(string Name, string Description, Func<ModelSpec, int, LayeredNetwork> Create, IReadOnlyList<string> Options);
+public sealed record ModelEntry(string Name, string Description, Func<ModelSpec, int, LayeredNetwork> Create, IReadOnlyList<SpecKey> Options);
 
 /// <summary>model.arch → network. Adding an architecture is one new file (the network, with its
 /// <see cref="ModelEntry"/>) and one line here (or one <see cref="Register"/> call); the spec schema follows.</summary>
 public static class ModelRegistry
 {
-    const string KeyPath = "model.arch";
+    static readonly string KeyPath = SpecKeys.Model.Arch.Path;
     static readonly List<ModelEntry> Models = [];
 
     static ModelRegistry()
@@ -40,7 +40,7 @@ public static class ModelRegistry
             if (Models.Any(m => m.Name == entry.Name)) throw new InvalidOperationException($"model '{entry.Name}' is already registered");
             Models.Add(entry);
         }
-        SpecChoices.Add(KeyPath, entry.Name, entry.Description, entry.Options);
+        SpecChoices.Add(KeyPath, entry.Name, entry.Description, [.. entry.Options.Select(k => k.Path)]);
     }
 
     public static LayeredNetwork Create(ModelSpec spec, int imageSize) => Find(spec.Arch).Create(spec, imageSize);

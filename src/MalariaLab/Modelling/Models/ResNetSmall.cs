@@ -1,3 +1,4 @@
+using MalariaLab.Foundation.Specs;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,7 +11,7 @@ public sealed class ResNetSmall : LayeredNetwork, IFirstConvolution
 {
     public static readonly ModelEntry Entry = new("resnet-small",
         "pre-activation ResNet, 3 stages x 2 blocks, 32/64/128 filters, global average pooling; about 0.7 M parameters",
-        (m, size) => new ResNetSmall(size, m.DenseDropout), ["model.dense_dropout"]);
+        (m, size) => new ResNetSmall(size, m.DenseDropout), [SpecKeys.Model.DenseDropout]);
 
     readonly Conv2d stem;
     readonly ModuleList<PreActBlock> blocks = new();

@@ -1,3 +1,4 @@
+using MalariaLab.Foundation.Specs;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -9,7 +10,7 @@ namespace MalariaLab.Modelling.Models;
 public sealed class SeedCnn : LayeredNetwork, IFirstConvolution
 {
     public static readonly ModelEntry Entry = new("seed-cnn", "the reference notebook's 4-block CNN (16/32/64/128 filters, BatchNorm, dense 128)",
-        (m, size) => new SeedCnn(size, m.ConvDropout, m.DenseUnits, m.DenseDropout), ["model.conv_dropout", "model.dense_units", "model.dense_dropout"]);
+        (m, size) => new SeedCnn(size, m.ConvDropout, m.DenseUnits, m.DenseDropout), [SpecKeys.Model.ConvDropout, SpecKeys.Model.DenseUnits, SpecKeys.Model.DenseDropout]);
 
     static readonly int[] Filters = [16, 32, 64, 128];
 

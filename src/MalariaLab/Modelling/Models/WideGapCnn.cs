@@ -1,3 +1,4 @@
+using MalariaLab.Foundation.Specs;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,7 +11,7 @@ public sealed class WideGapCnn : LayeredNetwork, IFirstConvolution
 {
     public static readonly ModelEntry Entry = new("wide-gap-cnn",
         "4 stages of 2 x (conv 3x3, BatchNorm, ReLU), 24/48/96/192 filters, global average pooling; about 0.66 M parameters",
-        (m, size) => new WideGapCnn(size, m.DenseDropout), ["model.dense_dropout"]);
+        (m, size) => new WideGapCnn(size, m.DenseDropout), [SpecKeys.Model.DenseDropout]);
 
     static readonly int[] Filters = [24, 48, 96, 192];
     readonly ModuleList<Conv2d> convs = new();

@@ -30,7 +30,7 @@ public static class TrainStage
         // Exactly what training reads: the data arrives through index, split and prepare (their fingerprints), and the
         // evaluate.* keys, description and sweep are read by later stages only. The run folder keeps the spec it was
         // trained with; a run reused for an edited description or threshold is evaluated and published again.
-        ["name", "seed", "preprocess.", "model.", "augment.", "train."], ["index", "split", "prepare"], ["runs/<experiment>/<run-id>/weights/", "history.csv", "tensorboard/", "manifest.json"])
+        [SpecKeys.Name, SpecKeys.Seed, SpecKeys.Preprocess.All, SpecKeys.Model.All, SpecKeys.Augment.All, SpecKeys.Train.All], ["index", "split", "prepare"], ["runs/<experiment>/<run-id>/weights/", "history.csv", "tensorboard/", "manifest.json"])
     {
         Run = (c, key) =>
         {

@@ -25,7 +25,7 @@ public static class EvaluateStage
 
     public static readonly StageDefinition Definition = new("evaluate", 3,
         "Score the run: predictions, metrics (metric registry), classification report, per-patient table, figures (figure registry).",
-        ["evaluate."], ["train", "index", "prepare"], [.. Files.Select(f => "runs/<experiment>/<run-id>/" + f), "plots/*.png"])
+        [SpecKeys.Evaluate.All], ["train", "index", "prepare"], [.. Files.Select(f => "runs/<experiment>/<run-id>/" + f), "plots/*.png"])
     {
         Run = (c, _) => RunInWalk(c),
         ExtraInputs = TrainStage.RunInput,
@@ -47,7 +47,7 @@ public static class EvaluateStage
             return ResultOf(run);
         }
         var published = SpecLoader.LoadFile(run.File("spec.yaml"));
-        bool same = c.Spec.Values.InSchemaOrder.Where(v => v.Key.StartsWith("evaluate.", StringComparison.Ordinal))
+        bool same = c.Spec.Values.InSchemaOrder.Where(v => SpecKeys.Evaluate.All.Covers(v.Key))
             .All(v => Equals(v.Value, published.Values[v.Key]));
         if (same) return ResultOf(run);
         var split = SplitFile.Read(run.File("split.csv"));

@@ -60,7 +60,7 @@ public static class EnsemblePublisher
                 Subsets.Test, m.Spec.Evaluate.Threshold, m.Weights)).ToList();
             WriteMembers(run.File(MembersCsv), members, memberMetrics, info);
 
-            var spec = SpecLoader.Override(members[0].Spec, ("evaluate.threshold", threshold.ToString("R", CultureInfo.InvariantCulture)));
+            var spec = SpecLoader.Override(members[0].Spec, (SpecKeys.Evaluate.Threshold, threshold.ToString("R", CultureInfo.InvariantCulture)));
             manifest = manifest with { Status = RunStatus.Complete, Ended = DateTimeOffset.UtcNow };
             var rowOf = input.Data.Index.Select((r, i) => (r.Path, i)).ToDictionary(x => x.Path, x => x.i, StringComparer.Ordinal);
             var context = new FigureContext(spec, manifest, [], metrics, predictions, null,

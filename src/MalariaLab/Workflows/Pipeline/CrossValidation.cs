@@ -27,7 +27,7 @@ public static class CrossValidation
         {
             if (cancel.IsCancellationRequested) break;
             log.Info($"cross-validation: fold {fold} of {spec.Split.Folds}");
-            var foldSpec = SpecLoader.Override(spec, ("split.fold", fold.ToString(CultureInfo.InvariantCulture)));
+            var foldSpec = SpecLoader.Override(spec, (SpecKeys.Split.Fold, fold.ToString(CultureInfo.InvariantCulture)));
             runs.Add(new Orchestrator(foldSpec, options, log, cancel: cancel).TrainEvaluatePublish());
         }
         var published = runs.Where(r => RunManifest.Read(r.Path).Status == RunStatus.Published).ToList();

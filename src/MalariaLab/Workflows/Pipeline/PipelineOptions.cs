@@ -21,7 +21,7 @@ public sealed record PipelineOptions
     {
         var spec = SpecLoader.LoadFile(Experiment, Sets);
         if (DatasetSource is not null)
-            spec = SpecLoader.Override(spec, ("dataset.source", DatasetSource), ("dataset.sha256", DatasetSha256));
+            spec = SpecLoader.Override(spec, (SpecKeys.Dataset.Source, DatasetSource), (SpecKeys.Dataset.Sha256, DatasetSha256));
         else if (DatasetSha256 is not null)
             spec = SpecLoader.Override(spec, ("dataset.sha256", DatasetSha256));
         return spec;

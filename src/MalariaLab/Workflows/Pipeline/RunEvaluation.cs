@@ -44,7 +44,7 @@ public static class RunEvaluation
         var spec = SpecLoader.LoadFile(run.File("spec.yaml"));
         if (thresholdRule is not null)
         {
-            spec = SpecLoader.Override(spec, ("evaluate.threshold_rule", thresholdRule));
+            spec = SpecLoader.Override(spec, (SpecKeys.Evaluate.ThresholdRule, thresholdRule));
             label ??= $"{thresholdRule}-threshold";
         }
         double t = threshold ?? spec.Evaluate.Threshold;
@@ -72,7 +72,7 @@ public static class RunEvaluation
     /// preprocessing (original labels, patients from file names); every image is to be scored ("test").</summary>
     public static (Orchestrator Data, List<SplitRow> Scored) LabelledInput(ExperimentSpec spec, string input, PipelineOptions options, ILog log)
     {
-        var inputSpec = SpecLoader.Override(spec, ("dataset.source", input), ("dataset.sha256", null), ("dataset.corrections", "none"), ("dataset.patient_maps_source", null));
+        var inputSpec = SpecLoader.Override(spec, (SpecKeys.Dataset.Source, input), (SpecKeys.Dataset.Sha256, null), (SpecKeys.Dataset.Corrections, "none"), (SpecKeys.Dataset.PatientMapsSource, null));
         var other = new Orchestrator(inputSpec, options with { Force = false }, log);
         other.Resolve("prepare");
         return (other, other.IndexRows().Select(r => new SplitRow(r.Path, r.Label, r.Patient, Subsets.Test)).ToList());

@@ -46,7 +46,7 @@ public static class StageGraph
         {
             text.Append($"{stage.Name} (v{stage.Version}): {stage.Description}\n");
             if (stage.Upstream.Count > 0) text.Append($"    after:  {string.Join(", ", stage.Upstream)}\n");
-            if (stage.SpecKeys.Count > 0) text.Append($"    reads:  {string.Join(", ", stage.SpecKeys.Select(k => k.Length == 0 ? "the whole spec" : k.EndsWith('.') ? k + "*" : k))}\n");
+            if (stage.SpecKeys.Count > 0) text.Append($"    reads:  {string.Join(", ", stage.SpecKeys.Select(k => k.Pattern.EndsWith('.') ? k.Pattern + "*" : k.Pattern))}\n");
             text.Append($"    writes: {string.Join(", ", stage.Outputs)}\n");
         }
         text.Append('\n');

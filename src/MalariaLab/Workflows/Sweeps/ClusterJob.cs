@@ -1,3 +1,4 @@
+using MalariaLab.Foundation.Specs;
 using MalariaLab.RunCache;
 using MalariaLab.Workflows.Pipeline;
 
@@ -17,7 +18,7 @@ public sealed record ClusterJob(string Name, FanOut FanOut, ClusterSettings Sett
         {
             Experiment = Absolute(options.Experiment),
             Artifacts = Absolute(options.Artifacts),
-            Sets = [.. options.Sets, $"train.threads={settings.Cpus}"],
+            Sets = [.. options.Sets, $"{SpecKeys.Train.Threads.Path}={settings.Cpus}"],
         };
         var fanOut = FanOut.Of(resolved);
         return new ClusterJob(fanOut.Runs[0].Spec.Name, fanOut, settings, resolved, workDir, Absolute(cli));

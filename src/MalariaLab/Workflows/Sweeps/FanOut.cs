@@ -44,5 +44,5 @@ public sealed record FanOut(string Kind, int Tasks, IReadOnlyList<FanOutRun> Run
         !SplitStrategyRegistry.Of(spec.Split).IsKFold
             ? [("", spec)]
             : Enumerable.Range(0, spec.Split.Folds).Select(f =>
-                ($"fold {f}", SpecLoader.Override(spec, ("split.fold", f.ToString(CultureInfo.InvariantCulture)))));
+                ($"fold {f}", SpecLoader.Override(spec, (SpecKeys.Split.Fold, f.ToString(CultureInfo.InvariantCulture)))));
 }

@@ -1,3 +1,4 @@
+using MalariaLab.Foundation.Specs;
 using System.Diagnostics;
 using MalariaLab.Foundation.Common;
 using MalariaLab.Workflows.Comparison;
@@ -85,5 +86,5 @@ public static class SweepRunner
     /// <summary>The train command line for one point: every option the sweep was given, each as one argument.</summary>
     public static IEnumerable<string> TrainArguments(PipelineOptions options, int point, int threads) =>
         // The thread count goes before the user's --set, so an explicit train.threads wins.
-        ["train", .. PipelineArguments.Of(options with { Sets = [$"train.threads={threads}", .. options.Sets] }), $"--sweep-point={point}"];
+        ["train", .. PipelineArguments.Of(options with { Sets = [$"{SpecKeys.Train.Threads.Path}={threads}", .. options.Sets] }), $"--sweep-point={point}"];
 }

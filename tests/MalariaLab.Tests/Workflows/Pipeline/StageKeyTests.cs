@@ -89,10 +89,10 @@ public class StageKeyTests
             bool declared = stage.Reads(key.Path);
             if (changed && !declared) problems.Add($"reads {key.Path} ({spec.Values[key.Path]} → {value} changed its output) but does not declare it");
             if (changed)
-                foreach (var entry in stage.SpecKeys.Where(e => e == key.Path || (e.EndsWith('.') && key.Path.StartsWith(e, StringComparison.Ordinal))))
+                foreach (var entry in stage.SpecKeys.Where(e => e.Covers(key.Path)).Select(e => e.Pattern))
                     (changedBy.TryGetValue(entry, out var list) ? list : changedBy[entry] = []).Add(key.Path);
         }
-        foreach (var entry in stage.SpecKeys)
+        foreach (var entry in stage.SpecKeys.Select(e => e.Pattern))
             if (!changedBy.ContainsKey(entry) && !NotInTheOutput.ContainsKey((stageName, entry)))
                 problems.Add($"declares {entry} but no change to it changed its output");
         Assert.True(problems.Count == 0, $"stage {stageName}: " + string.Join("; ", problems));
