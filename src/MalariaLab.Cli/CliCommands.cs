@@ -36,10 +36,10 @@ public static class CliCommands
         yield return Make("evaluate", "Score a run. A published (sealed) run gets a new folder evaluations/<time>-<label>/ with its own metrics, " +
                                       "figures, report and manifest (its sealed files never change); a complete one is evaluated in place.",
             "`--run=REF`. On a **published** run: a new folder `<run>/evaluations/<time>-<label>/` with its own `metrics.json`, `predictions.csv`, `classification_report.txt`, `per_patient.csv`, `plots/`, `evaluation.md/html` and `evaluation.json` (its manifest: the run's manifest SHA-256, threshold, what was scored, every file's SHA-256); `--threshold=T` re-scores at another threshold, `--subset=validation|test` another part of the run's split, `--input=FOLDER|ZIP` labelled data with class subfolders (`Parasitized/`, `Uninfected/`), like Keras' `evaluate` on a directory; `--label` names it. The sealed files are verified before and after and never change; `<run>/evaluations/index.html` lists every evaluation and the sealed report links it. On a **complete** (not yet published) run: scores it in place (`predictions.csv`, `metrics.json`, ... , `plots/*.png`).",
-            "evaluate --run=ci-smoke/latest --threshold=0.3", [.. O.SpecOptions, O.Run, O.Threshold, O.ThresholdRule, O.Subset, O.LabelledInput, O.Label], log, parse =>
+            "evaluate --run=ci-smoke/latest --threshold=0.3", [.. O.SpecOptions, O.Run, O.Threshold, O.ThresholdRule, O.Subset, O.LabelledInput, O.Label, O.AllowOverlap], log, parse =>
         {
             string? folder = RunEvaluation.Evaluate(RunOf(parse), O.Pipeline(parse), parse.GetValue(O.Threshold), parse.GetValue(O.ThresholdRule),
-                parse.GetValue(O.Subset), O.PathOf(parse, O.LabelledInput), parse.GetValue(O.Label), log);
+                parse.GetValue(O.Subset), O.PathOf(parse, O.LabelledInput), parse.GetValue(O.Label), log, parse.GetValue(O.AllowOverlap));
             if (folder is not null) Console.Out.WriteLine(folder);
             return ExitCodes.Ok;
         });

@@ -25,6 +25,7 @@ public static class CliOptions
     public static readonly Option<double?> Threshold = new("--threshold") { Description = "probability at or above which a cell is called Parasitized (default: the run's evaluate.threshold)" };
     public static readonly Option<string?> Subset = new("--subset") { Description = "validation, test or auto: the part of the run's own split to score" };
     public static readonly Option<string?> ThresholdRule = new("--threshold-rule") { Description = "evaluate a published run: fixed (--threshold), youden or f1 (chosen on the run's validation subset, then applied unchanged)" };
+    public static readonly Option<bool> AllowOverlap = new("--allow-overlap") { Description = "evaluate --input: score data that shares patients or images with the run's training or validation data anyway (the page says so in red)" };
     public static readonly Option<string?> Label = new("--label") { Description = "name of the evaluation folder (default from threshold and subset or input)" };
     public static readonly Option<string?> Output = new("--output") { Description = "file or folder to write (default: see the command)" };
     public static readonly Option<string> Engine = new("--engine") { Description = "torch (the run's TorchSharp weights) or onnx (its ONNX file through ONNX Runtime)", DefaultValueFactory = _ => "torch" };

@@ -9,11 +9,10 @@ namespace MalariaLab.Tests.Interop;
 
 /// <summary>interop/pytorch/predict.py (PyTorch, numpy, Pillow) against Predict on a published run: same CSV rows,
 /// same labels, probabilities within 1e-5. Needs a python3 that imports torch, numpy and PIL (Debian:
-/// apt-get install python3-torch python3-pil); without one the test says so and checks nothing.</summary>
+/// apt-get install python3-torch python3-pil); without one the test is skipped with that reason.</summary>
 public class PyTorchKitTests(TinyRun tiny, ITestOutputHelper output) : IClassFixture<TinyRun>
 {
-    static string? PythonWithTorch() =>
-        new[] { "/usr/bin/python3", "python3" }.FirstOrDefault(p => Run(p, ["-c", "import torch, numpy, PIL"]).Exit == 0);
+    const string Modules = "torch, numpy, PIL", Packages = "python3-torch python3-pil";
 
     static (int Exit, string Stdout, string Stderr) Run(string file, IEnumerable<string> args)
     {
@@ -30,14 +29,10 @@ public class PyTorchKitTests(TinyRun tiny, ITestOutputHelper output) : IClassFix
         catch (System.ComponentModel.Win32Exception e) { return (-1, "", e.Message); }
     }
 
-    [Fact]
+    [PythonFact(Modules, Packages)]
     public void Predict_py_prints_predicts_csv_from_the_safetensors_file()
     {
-        if (PythonWithTorch() is not { } python)
-        {
-            output.WriteLine("skipped: no python3 that imports torch, numpy and PIL (apt-get install python3-torch python3-pil)");
-            return;
-        }
+        string python = PythonFactAttribute.PythonWith(Modules)!;
         string data = tiny.Experiment.File("data");
         File.WriteAllText(Path.Combine(data, "broken.png"), "not an image");
         try

@@ -42,3 +42,33 @@ public sealed class UnixTheoryAttribute : TheoryAttribute
 {
     public UnixTheoryAttribute() { if (OperatingSystem.IsWindows()) Skip = "needs POSIX (bash, signals)"; }
 }
+
+/// <summary>A test that needs a python3 importing <c>modules</c> (an oracle or the interop kit); skipped, naming the
+/// Debian packages, where there is none.</summary>
+public sealed class PythonFactAttribute : FactAttribute
+{
+    public PythonFactAttribute(string modules, string packages)
+    {
+        if (PythonWith(modules) is null) Skip = $"no python3 that imports {modules} (apt-get install {packages})";
+    }
+
+    /// <summary>The first python3 that imports <paramref name="modules"/> (comma-separated), or null.</summary>
+    public static string? PythonWith(string modules) =>
+        new[] { "/usr/bin/python3", "python3" }.FirstOrDefault(p => Imports(p, modules));
+
+    static bool Imports(string python, string modules)
+    {
+        try
+        {
+            var start = new System.Diagnostics.ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add("import " + modules);
+            using var process = System.Diagnostics.Process.Start(start)!;
+            process.StandardOutput.ReadToEnd();
+            process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            return process.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception) { return false; }
+    }
+}

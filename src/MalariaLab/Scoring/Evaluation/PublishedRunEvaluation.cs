@@ -9,7 +9,11 @@ using MalariaLab.Data.Splitting;
 namespace MalariaLab.Scoring.Evaluation;
 
 /// <summary>What to score a published run on: a subset of its own split, or labelled data from elsewhere.</summary>
-public sealed record EvaluationRequest(double Threshold, string Subset, string Label, string Source);
+public sealed record EvaluationRequest(double Threshold, string Subset, string Label, string Source)
+{
+    /// <summary>What the scored data shares with the run's training and validation data, when scored anyway (--allow-overlap).</summary>
+    public string? Overlap { get; init; }
+}
 
 /// <summary>Evaluate on a published run: a new folder evaluations/&lt;time&gt;-&lt;label&gt;/ with its own metrics, figures,
 /// report and manifest, written to a temp folder and renamed into place. The sealed files are verified before and
@@ -37,7 +41,7 @@ public static class PublishedRunEvaluation
             };
             // The scored subset's patients against the training patients (labelled --input data has no training rows here).
             var scored = split.Where(r => r.Subset == Subsets.Train || r.Subset == metrics.Subset).ToList();
-            EvaluationReport.Write(temp, evaluation, metrics, spec, PatientOverlap.Of(scored));
+            EvaluationReport.Write(temp, evaluation, metrics, spec, request.Overlap ?? PatientOverlap.Of(scored));
             var files = new SortedDictionary<string, string>(Directory.EnumerateFiles(temp, "*", SearchOption.AllDirectories)
                 .ToDictionary(f => Path.GetRelativePath(temp, f).Replace('\\', '/'), Hashing.Sha256OfFile), StringComparer.Ordinal);
             (evaluation with { Files = files }).Write(temp);

@@ -20,12 +20,16 @@ public static class EvaluationReport
         var text = new StringBuilder();
         text.AppendLine($"# {spec.Name} — run {evaluation.RunId}, evaluation {evaluation.Label}").AppendLine();
         text.AppendLine($"> {ReportWriter.Notice}").AppendLine();
+        text.AppendLine("[← the run's report](../../report.html) · [every evaluation of this run](../index.html)").AppendLine();
         if (overlapWarning is not null) text.AppendLine($"> **Warning:** {overlapWarning}").AppendLine();
         text.AppendLine($"Scored **{MarkdownText.Cell(evaluation.Source)}** ({evaluation.Subset}, {metrics.Images} images) with `{metrics.Weights}` at threshold **{evaluation.Threshold.ToString(CultureInfo.InvariantCulture)}**, " +
                         $"{evaluation.Created:yyyy-MM-dd HH:mm} UTC. The run's sealed files were verified before and after; this folder has its own `evaluation.json`.").AppendLine();
         ReportWriter.MetricsTable(text, metrics);
         text.AppendLine("```").Append(metrics.Report.ToText()).AppendLine("```").AppendLine();
-        foreach (var figure in FigureRegistry.All.Where(f => f.Section is Figure.Result && File.Exists(Path.Combine(folder, "plots", f.FileName))))
+        ReportWriter.Figures(text, folder, spec, Figure.Result);
+        ReportWriter.PatientTable(text, folder);
+        // The images it got wrong (the figure the run report shows under what the network learned).
+        foreach (var figure in FigureRegistry.All.Where(f => f.Section is not (Figure.Result or Figure.Training) && File.Exists(Path.Combine(folder, "plots", f.FileName))))
             text.AppendLine($"{figure.Caption(spec)}:").AppendLine().AppendLine($"![{Path.GetFileNameWithoutExtension(figure.FileName)}](plots/{figure.FileName})").AppendLine();
         AtomicFile.WriteAllText(Path.Combine(folder, "evaluation.md"), text.ToString());
         AtomicFile.WriteAllText(Path.Combine(folder, "evaluation.html"), ReportWriter.Html(text.ToString(), folder));

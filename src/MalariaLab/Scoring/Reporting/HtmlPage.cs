@@ -12,7 +12,7 @@ public static partial class HtmlPage
                          "img{max-width:100%;height:auto;display:block;margin:.5em 0}table{border-collapse:collapse;margin:.5em 0}" +
                          "th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:#f0f4f8}" +
                          "pre{background:#f6f6f6;padding:8px;white-space:pre-wrap;overflow-wrap:anywhere}" +
-                         ".warning{background:#fff4e5;border-left:4px solid #e67e00;padding:8px}.notice{font-weight:bold}";
+                         ".warning{background:#fdecea;border-left:4px solid #c62828;color:#8b0000;padding:8px}.notice{font-weight:bold}";
 
     public static string From(string markdown, string folder)
     {

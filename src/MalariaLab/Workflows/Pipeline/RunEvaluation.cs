@@ -14,13 +14,14 @@ public static class RunEvaluation
     /// <summary>The Evaluate command: a published run gets a new evaluations/ folder (whose path is returned); a complete
     /// one is evaluated in place (null returned), which takes none of the options that only a published run can use.</summary>
     public static string? Evaluate(RunFolder run, PipelineOptions options, double? threshold, string? thresholdRule, string? subset,
-        string? input, string? label, ILog log)
+        string? input, string? label, ILog log, bool allowOverlap = false)
     {
         RunManifest.RefuseEnsemble(run.Path, "evaluate", "score it on other data with `ensemble --runs=<its members> --input=...`");
         if (threshold is not null && thresholdRule is not null && thresholdRule != "fixed")
             throw new MalariaLabException($"--threshold and --threshold-rule={thresholdRule} both set the threshold; give one");
         var status = RunManifest.Read(run.Path).Status;
-        if (status == RunStatus.Published) return EvaluatePublished(run, options, threshold, subset, input, label, log, thresholdRule);
+        if (allowOverlap && input is null) throw new MalariaLabException("--allow-overlap applies to --input (labelled data from elsewhere)");
+        if (status == RunStatus.Published) return EvaluatePublished(run, options, threshold, subset, input, label, log, thresholdRule, allowOverlap);
         if (threshold is not null || thresholdRule is not null || subset is not null || input is not null)
             throw new MalariaLabException($"{run.Path}: --threshold, --subset and --input evaluate a published run; this one is '{status}' (publish it, or change evaluate.* in its spec)");
         EvaluateRun(run, options, log);
@@ -39,7 +40,7 @@ public static class RunEvaluation
     /// <summary>Evaluate on a published run: a subset of its own split (at another threshold), or labelled data given as a
     /// folder or zip with class subfolders, which goes through Download, Extract, Index and Prepare like any source.</summary>
     public static string EvaluatePublished(RunFolder run, PipelineOptions options, double? threshold, string? subset, string? input, string? label, ILog log,
-        string? thresholdRule = null)
+        string? thresholdRule = null, bool allowOverlap = false)
     {
         var spec = SpecLoader.LoadFile(run.File("spec.yaml"));
         if (thresholdRule is not null)
@@ -63,8 +64,8 @@ public static class RunEvaluation
         }
         if (subset is not null) throw new MalariaLabException("--subset applies to the run's own split; with --input every labelled image is scored");
         var (other, everything) = LabelledInput(spec, input, options, log);
-        SeenData.Refuse(run, spec, other.IndexRows(), options, log, $"evaluate on {input}");
-        var labelled = new EvaluationRequest(t, Subsets.Test, PublishedRunEvaluation.Label(label, t, Subsets.Test, input), input);
+        string? overlap = SeenData.Check(run, spec, other.IndexRows(), options, log, $"evaluate on {input}", allowOverlap);
+        var labelled = new EvaluationRequest(t, Subsets.Test, PublishedRunEvaluation.Label(label, t, Subsets.Test, input), input) { Overlap = overlap };
         return PublishedRunEvaluation.Write(run, spec, other.EvaluationData(), everything, labelled, log);
     }
 

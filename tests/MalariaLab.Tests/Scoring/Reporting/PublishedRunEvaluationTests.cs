@@ -33,6 +33,14 @@ public class PublishedRunEvaluationTests(TinyRun tiny) : IClassFixture<TinyRun>
         string index = File.ReadAllText(tiny.Run.File("evaluations/index.md"));
         Assert.Contains($"[{Path.GetFileName(folder)}]({Path.GetFileName(folder)}/evaluation.html)", index);
         Assert.Contains("evaluations/index.html", File.ReadAllText(tiny.Run.File("report.md"))); // the sealed report links the list
+        // The page links back to the run's report and the list, and shows the per-patient table and the mistakes.
+        string page = File.ReadAllText(Path.Combine(folder, "evaluation.md"));
+        Assert.Contains("[← the run's report](../../report.html)", page);
+        Assert.True(File.Exists(Path.GetFullPath(Path.Combine(folder, "../../report.html"))));
+        var patients = Csv.ReadRecords(Path.Combine(folder, "per_patient.csv"), "patient", "images");
+        Assert.NotEmpty(patients);
+        foreach (var p in patients) Assert.Contains($"| {p["patient"]} | {p["images"]} |", page);
+        Assert.Equal(File.Exists(Path.Combine(folder, "plots", "mistakes.png")), page.Contains("](plots/mistakes.png)"));
     }
 
     [Fact]
@@ -65,6 +73,17 @@ public class PublishedRunEvaluationTests(TinyRun tiny) : IClassFixture<TinyRun>
         SyntheticData.WriteFolder(other.File("copy"), [("Z8", 1, 1)], blue: 77); // both class folders, unseen bytes
         e = Assert.Throws<MalariaLabException>(() => RunEvaluation.EvaluatePublished(tiny.Run, tiny.Options, null, null, other.File("copy"), "copy", new CapturingLog()));
         Assert.Contains("identical, byte for byte", e.Message + "");
+        Assert.Contains("--allow-overlap", e.Message);
+
+        // --allow-overlap scores it anyway; the page says what overlaps, as a warning (red in the HTML).
+        var log = new CapturingLog();
+        string folder = RunEvaluation.EvaluatePublished(tiny.Run, tiny.Options, null, null, other.File("copy"), "copy-anyway", log, allowOverlap: true);
+        string page = File.ReadAllText(Path.Combine(folder, "evaluation.md"));
+        Assert.Contains("> **Warning:** scored with --allow-overlap: 1 image identical, byte for byte", page);
+        Assert.Contains("class=\"warning\"", File.ReadAllText(Path.Combine(folder, "evaluation.html")));
+        Assert.Contains("warning: evaluate on", log.Text);
+        Assert.Contains("scored anyway (--allow-overlap)", log.Text);
+        RunSeal.Verify(tiny.Run, RunManifest.Read(tiny.Run.Path));
     }
 
     [Fact]
