@@ -96,14 +96,14 @@ public static class CliCommands
         });
 
         yield return Make("compare", "Compare runs side by side: spec differences, metrics with deltas, data/split fingerprints, curves.",
-            "`--runs=A,B,...` (run folders, experiment names for their latest run, `latest`, or `NAME/*` for every published run of an experiment): spec keys that differ, metrics side by side with deltas against the first run, dataset fingerprint and split hash (equal or not), time and images/s; writes `comparison.md`, `comparison.csv` and `val_accuracy.png` (overlaid validation curves) under `artifacts/comparisons/<time>/`. Runs scored on the same images (same paths and labels in `predictions.csv`) also get, against the first run, McNemar's exact test on the images only one of them gets right and paired bootstrap 95% intervals (2,000 resamples, seeded by the two run ids) for the accuracy and ROC AUC differences. `--require-same-data` fails unless every run saw the same data and split.",
+            "`--runs=A,B,...` (run folders, experiment names for their latest run, `latest`, or `NAME/*` for every published run of an experiment): spec keys that differ, metrics side by side with deltas against the first run, dataset fingerprint and split hash (equal or not), time and images/s; writes `comparison.html` (one self-contained page), `comparison.md`, `comparison.csv` and the overlays `val_loss.png`, `val_accuracy.png`, `roc.png` and `precision_recall.png` (one line per run; ROC and precision-recall from each run's `predictions.csv`) under `artifacts/comparisons/<time>/`. Runs scored on the same images (same paths and labels in `predictions.csv`) also get, against the first run, McNemar's exact test on the images only one of them gets right and paired bootstrap 95% intervals (2,000 resamples, seeded by the two run ids) for the accuracy and ROC AUC differences. `--require-same-data` fails unless every run saw the same data and split.",
             "compare --runs=\"ci-sweep/*\"", [.. O.SpecOptions, O.Runs, O.RequireSameData, O.Output], log, parse =>
         {
             var options = O.Pipeline(parse);
             var runs = RunComparison.Load(RunsOf(parse));
             string folder = O.PathOf(parse, O.Output) ?? Path.Combine(new Workspace(options.Artifacts).Root, "comparisons", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss"));
             Console.Out.WriteLine(RunComparison.Write(runs, folder));
-            log.Info($"compare: wrote {folder}");
+            log.Info($"compare: wrote {Path.Combine(folder, "comparison.html")} (and .md, .csv, the overlays)");
             if (parse.GetValue(O.RequireSameData) && !RunComparison.SameData(runs))
                 throw new MalariaLabException("compare: --require-same-data: the runs did not see the same data and split (see the table above)");
             return ExitCodes.Ok;

@@ -183,8 +183,8 @@ public static class EvaluateStage
         var skipped = Csv.ReadRecords(data.SkippedCsv, "path", "code");
         foreach (var cls in Labels.All)
         {
-            rows.Add(new SampleRow($"True {cls}", data.Index.Where(r => r.Class == cls && r.Correction == "confirmed").Select(r => r.Path).Take(5).ToList()));
-            rows.Add(new SampleRow($"False {cls}", data.Index.Where(r => r.Class == cls && r.Correction == "relabelled").Select(r => r.Path)
+            rows.Add(new SampleRow($"{cls}\nconfirmed", data.Index.Where(r => r.Class == cls && r.Correction == "confirmed").Select(r => r.Path).Take(5).ToList()));
+            rows.Add(new SampleRow($"{cls}\nmislabelled", data.Index.Where(r => r.Class == cls && r.Correction == "relabelled").Select(r => r.Path)
                 .Concat(skipped.Where(s => s["path"].StartsWith(cls + "/") && s["code"] == SkipCode.ExcludedFalse.Text()).Select(s => s["path"]))
                 .Take(5).ToList()));
         }

@@ -18,7 +18,9 @@ public static class PrecisionRecallFigure
         double prevalence = labels.Length == 0 ? 0 : labels.Average();
         var confusion = c.Metrics.Confusion;
         var plot = new Plot();
-        plot.Add.Scatter(recall, precision).LegendText = $"AP = {ap:F4}";
+        var curve = plot.Add.ScatterLine(recall, precision);
+        curve.LineWidth = 2;
+        curve.LegendText = $"precision-recall, AP = {ap:F4}";
         var baseline = plot.Add.HorizontalLine(prevalence, 1, Colors.Gray, LinePattern.Dashed);
         baseline.LegendText = $"prevalence baseline {prevalence:F3}";
         plot.Add.Marker(BinaryMetrics.Recall(confusion), BinaryMetrics.Precision(confusion), MarkerShape.FilledCircle, 12, Colors.Red).LegendText =

@@ -16,8 +16,14 @@ public static class RocFigure
         var confusion = c.Metrics.Confusion;
         double pointFpr = 1 - BinaryMetrics.Specificity(confusion), pointTpr = BinaryMetrics.Recall(confusion);
         var plot = new Plot();
-        plot.Add.Scatter(fpr, tpr).LegendText = $"AUC = {auc:F4}";
-        plot.Add.Line(0, 0, 1, 1).LinePattern = LinePattern.Dashed;
+        // One line through every threshold's point, without a marker at each (thousands would draw a thick band).
+        var curve = plot.Add.ScatterLine(fpr, tpr);
+        curve.LineWidth = 2;
+        curve.LegendText = $"ROC, AUC = {auc:F4}";
+        var chance = plot.Add.Line(0, 0, 1, 1);
+        chance.LinePattern = LinePattern.Dashed;
+        chance.Color = Colors.Gray;
+        chance.LegendText = "chance (AUC 0.5)";
         var point = plot.Add.Marker(pointFpr, pointTpr, MarkerShape.FilledCircle, 12, Colors.Red);
         point.LegendText = $"threshold {c.Metrics.Threshold.ToString(CultureInfo.InvariantCulture)}: sensitivity {pointTpr:F3}, 1 - specificity {pointFpr:F3}";
         plot.Title("ROC curve");

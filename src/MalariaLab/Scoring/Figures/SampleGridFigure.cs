@@ -6,7 +6,7 @@ public static class SampleGridFigure
     public static readonly Figure Definition = new("samples.png", Figure.Data,
         spec => spec.Dataset.Corrections == "none"
             ? "Samples: five cells of each class"
-            : "Samples: five cells each of True/False Parasitized and Uninfected (Fuhad et al. 2020 lists)",
+            : "Samples: five cells from each class folder whose label Fuhad et al. 2020 confirmed, and five they list as mislabelled",
         Draw);
 
     static bool Draw(FigureContext c, string path)

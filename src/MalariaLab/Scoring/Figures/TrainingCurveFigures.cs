@@ -8,13 +8,13 @@ namespace MalariaLab.Scoring.Figures;
 public static class TrainingCurveFigures
 {
     public static readonly Figure Loss = new("loss.png", Figure.Training, _ => "Loss per epoch, train and validation (dashed line: the best epoch)",
-        (c, path) => Draw(c, path, "Loss", "binary cross-entropy", h => h.Loss, h => h.ValLoss, Alignment.UpperRight));
+        (c, path) => Draw(c, path, "Loss", "binary cross-entropy", h => h.Loss, h => h.ValLoss));
 
     public static readonly Figure Accuracy = new("accuracy.png", Figure.Training, _ => "Accuracy per epoch, train and validation (dashed line: the best epoch)",
-        (c, path) => Draw(c, path, "Accuracy", "accuracy (threshold 0.5)", h => h.Accuracy, h => h.ValAccuracy, Alignment.LowerRight));
+        (c, path) => Draw(c, path, "Accuracy", "accuracy (threshold 0.5)", h => h.Accuracy, h => h.ValAccuracy));
 
-    // Legends go where the curves are not: losses fall (upper right is empty), accuracies rise (lower right is).
-    static bool Draw(FigureContext c, string path, string title, string yLabel, Func<EpochMetrics, double> train, Func<EpochMetrics, double> validation, Alignment legend)
+    // The legend sits below the plot, where no curve and no best-epoch line can run under it.
+    static bool Draw(FigureContext c, string path, string title, string yLabel, Func<EpochMetrics, double> train, Func<EpochMetrics, double> validation)
     {
         if (c.History.Count == 0) return false;
         double[] epochs = c.History.Select(h => (double)h.Epoch).ToArray();
@@ -31,7 +31,7 @@ public static class TrainingCurveFigures
         plot.XLabel("epoch");
         plot.YLabel(yLabel);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
-        plot.ShowLegend(legend);
+        plot.ShowLegend(Edge.Bottom);
         plot.SavePng(path, Plots.Width, Plots.Height);
         return true;
     }

@@ -28,9 +28,10 @@ public static class EvaluationReport
         text.AppendLine("```").Append(metrics.Report.ToText()).AppendLine("```").AppendLine();
         ReportWriter.Figures(text, folder, spec, Figure.Result);
         ReportWriter.PatientTable(text, folder);
-        // The images it got wrong (the figure the run report shows under what the network learned).
-        foreach (var figure in FigureRegistry.All.Where(f => f.Section is not (Figure.Result or Figure.Training) && File.Exists(Path.Combine(folder, "plots", f.FileName))))
-            text.AppendLine($"{figure.Caption(spec)}:").AppendLine().AppendLine($"![{Path.GetFileNameWithoutExtension(figure.FileName)}](plots/{figure.FileName})").AppendLine();
+        // The images it got wrong at this threshold (the run report shows them among what the network learned).
+        var mistakes = MistakesFigure.Definition;
+        if (File.Exists(Path.Combine(folder, "plots", mistakes.FileName)))
+            text.AppendLine($"{mistakes.Caption(spec)}:").AppendLine().AppendLine($"![mistakes](plots/{mistakes.FileName})").AppendLine();
         AtomicFile.WriteAllText(Path.Combine(folder, "evaluation.md"), text.ToString());
         AtomicFile.WriteAllText(Path.Combine(folder, "evaluation.html"), ReportWriter.Html(text.ToString(), folder));
     }

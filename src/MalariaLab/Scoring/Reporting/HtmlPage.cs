@@ -10,9 +10,12 @@ public static partial class HtmlPage
 {
     const string Style = "body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;line-height:1.4;overflow-wrap:anywhere}" +
                          "img{max-width:100%;height:auto;display:block;margin:.5em 0}table{border-collapse:collapse;margin:.5em 0}" +
-                         "th,td{border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:#f0f4f8}" +
+                         "th,td{border:1px solid #ccc;padding:4px 8px;text-align:left;overflow-wrap:normal}th{background:#f0f4f8}" +
                          "pre{background:#f6f6f6;padding:8px;white-space:pre-wrap;overflow-wrap:anywhere}" +
                          ".warning{background:#fdecea;border-left:4px solid #c62828;color:#8b0000;padding:8px}.notice{font-weight:bold}";
+
+    /// <summary>Long metric names (sensitivity_at_99_specificity) may wrap after an underscore, never inside a word.</summary>
+    static string BreakAfterUnderscores(string html) => System.Text.RegularExpressions.Regex.Replace(html, "_(?![^<]*>)", "_<wbr>");
 
     public static string From(string markdown, string folder)
     {
@@ -42,7 +45,7 @@ public static partial class HtmlPage
         static string[] Cells(string line) => Regex.Split(line.Trim().Trim('|'), @"(?<!\\)\|").Select(c => c.Trim().Replace("\\|", "|")).ToArray();
         bool header = lines.Count > 1 && lines[1].Contains("---");
         html.Append("<table>\n");
-        if (header) html.Append("<thead><tr>").Append(string.Concat(Cells(lines[0]).Select(c => $"<th scope=\"col\">{Inline(c, folder)}</th>"))).Append("</tr></thead>\n");
+        if (header) html.Append("<thead><tr>").Append(string.Concat(Cells(lines[0]).Select(c => $"<th scope=\"col\">{BreakAfterUnderscores(Inline(c, folder))}</th>"))).Append("</tr></thead>\n");
         html.Append("<tbody>\n");
         foreach (var line in lines.Skip(header ? 2 : 0))
             html.Append("<tr>").Append(string.Concat(Cells(line).Select(c => $"<td>{Inline(c, folder)}</td>"))).Append("</tr>\n");

@@ -144,34 +144,22 @@ public static class RunComparison
         runs.Select(r => (IReadOnlyList<string>)[r.Name, r.Manifest.DatasetFingerprint, r.Manifest.SplitHash,
             .. Metrics.Select(m => m.Get(r) is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : "")]));
 
-    public static void OverlayPlot(IReadOnlyList<ComparedRun> runs, string path)
-    {
-        var plot = new Plot();
-        // The legend names what differs between the runs (seed=7, train.lr=0.001), not run ids.
-        var differing = SpecDifferences(runs).Select(d => d.Key).ToList();
-        string Legend(ComparedRun r) => differing.Count == 0 ? r.Run.Id : string.Join(", ", differing.Select(k => $"{k}={r.Spec.GetValueOrDefault(k, "–")}"));
-        foreach (var r in runs.Where(r => r.History.Count > 0))
-            plot.Add.Scatter(r.History.Select(h => (double)h.Epoch).ToArray(), r.History.Select(h => h.ValAccuracy).ToArray()).LegendText = Legend(r);
-        plot.YLabel("validation accuracy");
-        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
-        plot.Title("Validation accuracy");
-        plot.XLabel("epoch");
-        plot.ShowLegend();
-        plot.SavePng(path, 900, 550);
-    }
-
     /// <summary>Whole numbers (epochs) plain, large ones (images/s, seconds) to 1 decimal, ratios to 4.</summary>
     static string Format(double v) => v == Math.Floor(v) && Math.Abs(v) < 1e9 ? v.ToString("F0", CultureInfo.InvariantCulture)
         : Math.Abs(v) >= 10 ? v.ToString("F1", CultureInfo.InvariantCulture) : v.ToString("F4", CultureInfo.InvariantCulture);
 
-    /// <summary>Writes comparison.md, comparison.csv and val_accuracy.png into <paramref name="folder"/>.</summary>
+    /// <summary>Writes comparison.md, comparison.html (one self-contained page: the tables and the overlaid curves),
+    /// comparison.csv and the overlays (<see cref="ComparisonFigures"/>) into <paramref name="folder"/>; returns the markdown.</summary>
     public static string Write(IReadOnlyList<ComparedRun> runs, string folder)
     {
         Directory.CreateDirectory(folder);
+        var figures = ComparisonFigures.Write(runs, folder);
         string markdown = Markdown(runs);
+        if (figures.Count > 0)
+            markdown += "\n## Curves\n\n" + string.Concat(figures.Select(f => $"![{Path.GetFileNameWithoutExtension(f)}]({f})\n\n"));
         AtomicFile.WriteAllText(Path.Combine(folder, "comparison.md"), markdown);
+        AtomicFile.WriteAllText(Path.Combine(folder, "comparison.html"), Scoring.Reporting.HtmlPage.From(markdown, folder));
         AtomicFile.WriteAllText(Path.Combine(folder, "comparison.csv"), CsvTable(runs));
-        OverlayPlot(runs, Path.Combine(folder, "val_accuracy.png"));
         return markdown;
     }
 

@@ -7,7 +7,7 @@ namespace MalariaLab.Workflows.Sweeps;
 /// by the local sweep and the cluster gather step.</summary>
 public static class SweepSummary
 {
-    /// <summary>Writes comparison.md/csv, val_accuracy.png and summary.md into <paramref name="folder"/>; returns summary.md.</summary>
+    /// <summary>Writes the comparison (comparison.md/html/csv and its overlays) and summary.md into <paramref name="folder"/>; returns summary.md.</summary>
     public static string Write(IReadOnlyList<ComparedRun> runs, string folder, ILog log)
     {
         RunComparison.Write(runs, folder);

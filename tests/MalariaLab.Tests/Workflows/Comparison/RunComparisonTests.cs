@@ -1,3 +1,4 @@
+using MalariaLab.Foundation.Common;
 using MalariaLab.Workflows.Comparison;
 using MalariaLab.Tests.Support;
 
@@ -43,12 +44,31 @@ public class RunComparisonTests
     }
 
     [Fact]
-    public void Comparison_files_are_written()
+    public void Comparison_files_are_written_with_a_page_and_every_overlay()
     {
         using var temp = new TempFolder();
-        var a = ComparedRun.Load(HandMadeRun.Write(temp.File("a"), "name: x\nseed: 1\n", 0.9));
-        RunComparison.Write([a, a], temp.File("out"));
+        var runs = new[] { ("a", 1), ("b", 2) }.Select(p =>
+        {
+            var run = HandMadeRun.Write(temp.File(p.Item1), $"name: x\nseed: {p.Item2}\n", 0.9);
+            // The same 40 images, scored a little differently by each run.
+            File.WriteAllText(run.File("predictions.csv"), "path,label,probability_parasitized,predicted\n" + string.Concat(Enumerable.Range(0, 40).Select(i =>
+            {
+                string label = i % 2 == 0 ? "Parasitized" : "Uninfected";
+                double probability = (i % 2 == 0 ? 0.6 : 0.4) + (i % 7 - 3) * 0.05 * p.Item2;
+                return $"img{i}.png,{label},{probability.ToString("R", System.Globalization.CultureInfo.InvariantCulture)},{(probability >= 0.5 ? "Parasitized" : "Uninfected")}\n";
+            })));
+            return ComparedRun.Load(run);
+        }).ToList();
+        RunComparison.Write(runs, temp.File("out"));
         Assert.True(File.Exists(temp.File("out/comparison.md")) && File.Exists(temp.File("out/comparison.csv")));
-        Assert.Equal("PNG", SixLabors.ImageSharp.Image.DetectFormat(temp.File("out/val_accuracy.png"))?.Name);
+        foreach (var figure in ComparisonFigures.Files)
+            Assert.Equal("PNG", SixLabors.ImageSharp.Image.DetectFormat(temp.File($"out/{figure}"))?.Name);
+        // The page embeds exactly the overlays written (by content) and carries the paired tests.
+        string html = File.ReadAllText(temp.File("out/comparison.html"));
+        var embedded = System.Text.RegularExpressions.Regex.Matches(html, "src=\"data:image/png;base64,([^\"]+)\"")
+            .Select(m => Hashing.Sha256Hex(Convert.FromBase64String(m.Groups[1].Value))).Order().ToList();
+        Assert.Equal(ComparisonFigures.Files.Select(f => Hashing.Sha256OfFile(temp.File($"out/{f}"))).Order().ToList(), embedded);
+        Assert.Contains("McNemar exact p", html);
+        Assert.DoesNotContain("<script", html);
     }
 }
