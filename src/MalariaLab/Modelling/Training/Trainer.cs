@@ -32,8 +32,9 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log, AugmentSpec? au
         var best = new BestTracker(spec.Checkpoint.Maximize);
         var history = new List<EpochMetrics>();
         // As Keras' TensorBoard callback: one run per side with the same tags, so the curves overlay in one chart.
-        var board = (Train: utils.tensorboard.SummaryWriter(Path.Combine(tensorboardFolder, "train")),
-                     Validation: utils.tensorboard.SummaryWriter(Path.Combine(tensorboardFolder, "validation")));
+        using var trainBoard = new TensorBoardWriter(Path.Combine(tensorboardFolder, "train"));
+        using var validationBoard = new TensorBoardWriter(Path.Combine(tensorboardFolder, "validation"));
+        var board = (Train: trainBoard, Validation: validationBoard);
         string stopReason = $"reached train.epochs = {spec.Epochs}";
         bool cancelled = false;
         var dropouts = TrainingCheckpoint.Dropouts(model);
@@ -115,7 +116,7 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log, AugmentSpec? au
     }
 
     (double Loss, double Accuracy, int Seen) TrainEpoch(nn.Module<Tensor, Tensor> model, FlatAdam optimizer, TrainingData data, long[] order, int epoch,
-        SummaryWriter board, CancellationToken cancel)
+        TensorBoardWriter board, CancellationToken cancel)
     {
         model.train();
         double lossSum = 0;
@@ -128,7 +129,7 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log, AugmentSpec? au
             if (cancel.IsCancellationRequested) break;
             var rows = order[start..Math.Min(order.Length, start + spec.BatchSize)];
             optimizer.Lr = _schedule.At(epoch, start / spec.BatchSize);
-            if (spec.Schedule.Kind != "constant") board.add_scalar("learning_rate", (float)optimizer.Lr, (int)_globalStep); // every step
+            if (spec.Schedule.Kind != "constant") board.Scalar("learning_rate", optimizer.Lr, _globalStep); // every step, from step 0
             _globalStep++;
             var (loss, hits) = Step(model, optimizer, data, rows, _augmenter, epoch, spec.LabelSmoothing);
             // As Keras' TerminateOnNaN: a non-finite loss ends the run here, before it reaches the weights files,
@@ -174,30 +175,24 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log, AugmentSpec? au
         return $"epoch {epoch}/{spec.Epochs} [{new string('#', filled)}{new string('.', width - filled)}] {seen}/{total} loss {loss:F4} acc {accuracy:F4} {rate:F0} img/s, {eta:F0} s left in the epoch";
     }
 
-    void WriteBoard((SummaryWriter Train, SummaryWriter Validation) board, nn.Module model, EpochMetrics m)
+    /// <summary>The epoch's scalars at step epoch - 1 (Keras counts epochs from 0 there) and, with train.histograms, every
+    /// parameter's histogram.</summary>
+    void WriteBoard((TensorBoardWriter Train, TensorBoardWriter Validation) board, nn.Module model, EpochMetrics m)
     {
-        board.Train.add_scalar("epoch_loss", (float)m.Loss, m.Epoch);
-        board.Validation.add_scalar("epoch_loss", (float)m.ValLoss, m.Epoch);
-        board.Train.add_scalar("epoch_accuracy", (float)m.Accuracy, m.Epoch);
-        board.Validation.add_scalar("epoch_accuracy", (float)m.ValAccuracy, m.Epoch);
-        board.Train.add_scalar("epoch_learning_rate", (float)m.Lr, m.Epoch);
-        board.Train.add_scalar("images_per_second", (float)m.ImagesPerSecond, m.Epoch);
+        long step = m.Epoch - 1;
+        board.Train.Scalar("epoch_loss", m.Loss, step);
+        board.Validation.Scalar("epoch_loss", m.ValLoss, step);
+        board.Train.Scalar("epoch_accuracy", m.Accuracy, step);
+        board.Validation.Scalar("epoch_accuracy", m.ValAccuracy, step);
+        board.Train.Scalar("epoch_learning_rate", m.Lr, step);
+        board.Train.Scalar("images_per_second", m.ImagesPerSecond, step);
         if (!spec.Histograms) return;
-        foreach (var (name, parameter) in model.named_parameters())
-            if (HistogramProblem(parameter) is { } problem) log.Warn($"tensorboard: no histogram of {name} at epoch {m.Epoch}: {problem}");
-            else board.Train.add_histogram(name, parameter.detach(), m.Epoch);
-    }
-
-    /// <summary>Why a tensor cannot be a TensorBoard histogram (TorchSharp throws on these), or null: a writer never
-    /// ends a run on odd values.</summary>
-    public static string? HistogramProblem(Tensor values)
-    {
         using var _ = no_grad();
-        if (values.numel() == 0) return "no values";
-        using var finite = values.isfinite().all();
-        if (!finite.item<bool>()) return "non-finite values";
-        using var min = values.min();
-        using var max = values.max();
-        return min.item<float>() == max.item<float>() ? $"every value is {min.item<float>()}" : null;
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            using var values = parameter.detach().cpu().to_type(ScalarType.Float32).flatten();
+            int skipped = board.Train.Histogram(name, values.data<float>().ToArray(), step);
+            if (skipped > 0) log.Warn($"tensorboard: {skipped} non-finite value(s) of {name} left out of its histogram at epoch {m.Epoch}");
+        }
     }
 }
