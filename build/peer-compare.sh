@@ -18,5 +18,6 @@ for round in $(seq "$rounds"); do
   echo "== round $round"
   run_peer peer-plain
   run_peer peer-tuned MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=2147483647
-  "$root/build.sh" --target=Bench --set=train.threads="$threads" --output="$out/bench-$round.json" | grep -E "^bench: (train|inference|ceiling)"
+  # Bench logs to stderr (stdout carries only results): read its lines there.
+  "$root/build.sh" --target=Bench --set=train.threads="$threads" --output="$out/bench-$round.json" 2>&1 >/dev/null | grep -E "^bench: (train|inference|ceiling)"
 done

@@ -60,4 +60,35 @@ public class PyTorchKitTests(TinyRun tiny, ITestOutputHelper output) : IClassFix
             File.Delete(Path.Combine(data, "broken.png"));
         }
     }
+
+    /// <summary>docs/interop.md's kit command, exactly as written, run by bash in a folder laid out as a checkout: the
+    /// run behind the latest link of artifacts/runs/seed-cnn, the kit, and cells/.</summary>
+    [PythonFact(Modules, Packages)]
+    public void The_documented_kit_command_runs_as_written()
+    {
+        string doc = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "docs", "interop.md"));
+        string command = doc.Split('\n').Single(l => l.Contains("interop/pytorch/predict.py --weights") && !l.TrimStart().StartsWith('#') && !l.Contains('`'));
+        using var checkout = new TempFolder();
+        Directory.CreateDirectory(checkout.File("artifacts/runs/seed-cnn"));
+        Directory.CreateSymbolicLink(checkout.File("artifacts/runs/seed-cnn/latest"), tiny.Run.Path);
+        Directory.CreateDirectory(checkout.File("interop"));
+        Directory.CreateSymbolicLink(checkout.File("interop/pytorch"), Path.Combine(TestPaths.RepoRoot, "interop", "pytorch"));
+        Directory.CreateSymbolicLink(checkout.File("cells"), tiny.Experiment.File("data"));
+        var start = new ProcessStartInfo("bash") { WorkingDirectory = checkout.Path, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(command);
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"`{command}` exited {process.ExitCode}: {stderr.Result}");
+        var expected = Predictor.Predict(tiny.Run, tiny.Experiment.File("data"), new CapturingLog());
+        var rows = File.ReadAllLines(checkout.File("predictions.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(expected.Count, rows.Count);
+        foreach (var (row, want) in rows.Zip(expected))
+        {
+            Assert.Equal(want.Label, row[2]);
+            Assert.InRange(Math.Abs(double.Parse(row[1], CultureInfo.InvariantCulture) - want.ProbabilityParasitized!.Value), 0, 1e-5);
+        }
+    }
 }
