@@ -81,4 +81,24 @@ public static class ComputeCeiling
         foreach (var input in inputs) input.Dispose();
         return times[times.Length / 2];
     }
+
+    /// <summary>Milliseconds the model's convolutions alone take in one inference batch (forward only, no gradients,
+    /// channels-last inputs of each conv's real shape), median of the repeats.</summary>
+    public static double ConvolutionForwardMilliseconds(nn.Module<Tensor, Tensor> model, int size, int batch, int repeats)
+    {
+        var convolutions = LayerTrace.Convolutions(model, size).ToList();
+        if (convolutions.Count == 0) return double.NaN;
+        using var _ = no_grad();
+        var inputs = convolutions.Select(c => rand(batch, c.Input[1], c.Input[2], c.Input[0]).permute(0, 3, 1, 2)).ToArray(); // channels-last
+        double Once()
+        {
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < convolutions.Count; i++) convolutions[i].Conv.forward(inputs[i]).Dispose();
+            return clock.Elapsed.TotalMilliseconds;
+        }
+        Once(); // warm-up
+        var times = Enumerable.Range(0, repeats).Select(_ => Once()).Order().ToArray();
+        foreach (var input in inputs) input.Dispose();
+        return times[times.Length / 2];
+    }
 }
