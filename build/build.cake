@@ -9,7 +9,8 @@ var cli = $"{root}/src/MalariaLab.Cli/bin/{configuration}/net10.0/MalariaLab.Cli
 
 // Every target with its CLI call and summary: build/targets.tsv, generated from the CLI's commands (a new command needs
 // no edit here). An empty call is a task defined in this script.
-var targets = System.IO.File.ReadAllLines($"{root}/build/targets.tsv").Where(l => !l.StartsWith("#")).Select(l => l.Split('\t'))
+var targets = System.IO.File.ReadAllLines($"{root}/build/targets.tsv").Select(l => l.TrimEnd('\r'))
+    .Where(l => l.Length > 0 && !l.StartsWith("#")).Select(l => l.Split('\t')).Where(f => f.Length >= 3)
     .ToDictionary(f => f[0], f => (Call: f[1], Summary: f[2]));
 
 // Cake's own options; everything else is the CLI's.

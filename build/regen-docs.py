@@ -25,5 +25,5 @@ tsv = subprocess.run(["dotnet", dll, "targets"], cwd=root, capture_output=True, 
 path = os.path.join(root, "build/targets.tsv")
 old = open(path, encoding="utf-8").read() if os.path.exists(path) else ""
 if tsv != old:
-    open(path, "w", encoding="utf-8").write(tsv)
+    open(path, "w", encoding="utf-8", newline="").write(tsv)
 print(("regenerated " if tsv != old else "unchanged ") + "build/targets.tsv")

@@ -21,6 +21,9 @@ public sealed record EvaluationManifest
     public string Source { get; init; } = "";
     public string DatasetFingerprint { get; init; } = "";
     public int Images { get; init; }
+    /// <summary>Set when the scored data shares patients or images with the run's training or validation data and was
+    /// scored anyway (Evaluate --allow-overlap): these are not test scores.</summary>
+    public string? Overlap { get; init; }
     public SortedDictionary<string, string> Files { get; init; } = new(StringComparer.Ordinal);
 
     public void Write(string folder) => AtomicFile.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(this, RunManifest.Json) + "\n");

@@ -43,11 +43,12 @@ public static class SpecLoader
         return ExperimentSpec.FromValues(values, sweep);
     }
 
-    /// <summary>Sets validated values on a loaded spec (options such as --dataset-source), each checked as the key's
-    /// type; the location in errors is the option.</summary>
-    /// <summary>The spec with keys set to values written as text of each key's kind (as --set gives them).</summary>
+    /// <summary>As the path overload, naming the keys by their typed objects.</summary>
     public static ExperimentSpec Override(ExperimentSpec spec, params (SpecKey Key, string? Value)[] values) =>
         Override(spec, values.Select(v => (v.Key.Path, v.Value)).ToArray());
+
+    /// <summary>Sets validated values on a loaded spec (options such as --dataset-source), each checked as the key's
+    /// type; the location in errors is the option.</summary>
 
     public static ExperimentSpec Override(ExperimentSpec spec, params (string Path, string? Value)[] values)
     {

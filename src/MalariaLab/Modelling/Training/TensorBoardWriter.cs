@@ -10,6 +10,7 @@ namespace MalariaLab.Modelling.Training;
 public sealed class TensorBoardWriter : IDisposable
 {
     readonly FileStream _stream;
+    static int _opened; // a per-process counter in the name, as TensorFlow's, so two writers never share a file
 
     public string FilePath { get; }
 
@@ -17,7 +18,7 @@ public sealed class TensorBoardWriter : IDisposable
     {
         Directory.CreateDirectory(folder);
         double now = UnixNow();
-        FilePath = Path.Combine(folder, $"events.out.tfevents.{(long)now}.{Environment.MachineName}.{Environment.ProcessId}.v2");
+        FilePath = Path.Combine(folder, $"events.out.tfevents.{(long)now}.{Environment.MachineName}.{Environment.ProcessId}.{Interlocked.Increment(ref _opened)}.v2");
         _stream = new FileStream(FilePath, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
         Write(now, 0, e => e.String(3, "brain.Event:2")); // Event.file_version
     }

@@ -115,8 +115,17 @@ public static class TrainStage
             // TensorBoard's HParams tab: this run's spec keys (its name aside) beside the metrics the trainer writes.
             using var hparams = new TensorBoardWriter(run.File("tensorboard"));
             hparams.SessionStart(spec.Values.InSchemaOrder.Where(v => v.Key is not ("name" or "description")).Select(v => (v.Key, v.Value)), $"{spec.Name}/{run.Id}");
-            var outcome = new Trainer(spec.Train, spec.Seed, log, spec.Augment, 255 * spec.Preprocess.Scale).Fit(model, data, run.Weights, run.File("tensorboard"),
-                history => AtomicFile.WriteAllText(run.File(RunFiles.HistoryCsv), HistoryFile.ToCsv(history)), cancel, checkpointFolder: run.Path);
+            TrainingOutcome outcome;
+            try
+            {
+                outcome = new Trainer(spec.Train, spec.Seed, log, spec.Augment, 255 * spec.Preprocess.Scale).Fit(model, data, run.Weights, run.File("tensorboard"),
+                    history => AtomicFile.WriteAllText(run.File(RunFiles.HistoryCsv), HistoryFile.ToCsv(history)), cancel, checkpointFolder: run.Path);
+            }
+            catch
+            {
+                hparams.SessionEnd(succeeded: false); // a non-finite loss ends the run: TensorBoard shows it failed
+                throw;
+            }
             hparams.SessionEnd(succeeded: !outcome.Cancelled);
             if (!outcome.Cancelled)
             {

@@ -38,6 +38,7 @@ public static class PublishedRunEvaluation
             {
                 RunId = run.Id, RunManifestSha256 = manifestSha, Label = request.Label, Created = created, Threshold = request.Threshold,
                 Subset = metrics.Subset, Source = request.Source, DatasetFingerprint = data.DatasetFingerprint, Images = metrics.Images,
+                Overlap = request.Overlap,
             };
             // The scored subset's patients against the training patients (labelled --input data has no training rows here).
             var scored = split.Where(r => r.Subset == Subsets.Train || r.Subset == metrics.Subset).ToList();

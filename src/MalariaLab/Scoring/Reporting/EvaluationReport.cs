@@ -47,7 +47,7 @@ public static class EvaluationReport
         var columns = MetricRegistry.Compact;
         text.Append("| evaluation | scored | threshold | images | " + string.Join(" | ", columns) + " |\n| --- | --- | --- | --- |" + string.Concat(columns.Select(_ => " --- |")) + "\n");
         foreach (var (folder, manifest, metrics) in rows)
-            text.Append($"| [{folder}]({folder}/evaluation.html) | {MarkdownText.Cell(manifest!.Source)} ({manifest.Subset}) | {manifest.Threshold.ToString(CultureInfo.InvariantCulture)} | {metrics!.Images} | " +
+            text.Append($"| [{folder}]({folder}/evaluation.html) | {MarkdownText.Cell(manifest!.Source)} ({(manifest.Overlap is null ? manifest.Subset : "**seen data, --allow-overlap**")}) | {manifest.Threshold.ToString(CultureInfo.InvariantCulture)} | {metrics!.Images} | " +
                         string.Join(" | ", columns.Select(c => metrics[c].ToString("F4", CultureInfo.InvariantCulture))) + " |\n");
         AtomicFile.WriteAllText(Path.Combine(root, "index.md"), text.ToString());
         AtomicFile.WriteAllText(Path.Combine(root, "index.html"), ReportWriter.Html(text.ToString(), root));

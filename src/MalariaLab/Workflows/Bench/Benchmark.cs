@@ -35,7 +35,7 @@ public sealed record BenchResult
     public required Dictionary<string, double> TrainConvolutionBoundImagesPerSecond { get; init; }
     /// <summary>The convolution bound of inference at batch 256: images/s if a batch took only its convolutions'
     /// forward time.</summary>
-    public required double InferenceConvolutionBoundImagesPerSecond { get; init; }
+    public required double? InferenceConvolutionBoundImagesPerSecond { get; init; }
     public required double InferenceBatch256ImagesPerSecond { get; init; }
     public required double InferenceBatch1LatencyMs { get; init; }
     public required double OnnxInferenceBatch256ImagesPerSecond { get; init; }
@@ -85,10 +85,11 @@ public static class Benchmark
         {
             var (rate, convolutions) = MeasureTraining(spec, data, batch, null, repeats, trainSteps);
             train[$"batch_{batch}"] = rate;
-            convolutionShare[$"batch_{batch}"] = convolutions / (1000.0 * batch / rate);
-            convolutionBound[$"batch_{batch}"] = 1000.0 * batch / convolutions;
-            log.Info($"bench: train batch {batch}: {rate:F0} images/s = {convolutionShare[$"batch_{batch}"]:P0} of the convolution bound " +
-                     $"({convolutionBound[$"batch_{batch}"]:F0} images/s: {1000.0 * batch / rate:F1} ms a step, of which the convolutions alone take {convolutions:F1} ms)");
+            // A network without convolutions has no such bound (and JSON has no NaN): the figures are left out.
+            if (double.IsFinite(convolutions)) convolutionShare[$"batch_{batch}"] = convolutions / (1000.0 * batch / rate);
+            if (double.IsFinite(convolutions)) convolutionBound[$"batch_{batch}"] = 1000.0 * batch / convolutions;
+            log.Info($"bench: train batch {batch}: {rate:F0} images/s = {convolutions / (1000.0 * batch / rate):P0} of the convolution bound " +
+                     $"({1000.0 * batch / convolutions:F0} images/s: {1000.0 * batch / rate:F1} ms a step, of which the convolutions alone take {convolutions:F1} ms)");
         }
         var augment = spec.Augment.Enabled ? spec.Augment : ShippedAugmentation;
         train["batch_64_augmented"] = MeasureTraining(spec, data, 64, augment, repeats, trainSteps).Rate;
@@ -113,7 +114,7 @@ public static class Benchmark
             Dataset = spec.Dataset.Source, Images = rows.Count, Threads = threads, CpuModel = EnvironmentInfo.Capture().CpuModel, MallocTuned = MallocTuning.Applied,
             Repeats = repeats, PrepareColdImagesPerSecond = prepare.Cold, PrepareCachedImagesPerSecond = rows.Count / prepare.CachedSeconds,
             PrepareCachedSeconds = prepare.CachedSeconds, TrainImagesPerSecond = train, TrainConvolutionShare = convolutionShare,
-            TrainConvolutionBoundImagesPerSecond = convolutionBound, InferenceConvolutionBoundImagesPerSecond = inferenceBound,
+            TrainConvolutionBoundImagesPerSecond = convolutionBound, InferenceConvolutionBoundImagesPerSecond = double.IsFinite(inferenceBound) ? inferenceBound : null,
             InferenceBatch256ImagesPerSecond = inference, InferenceBatch1LatencyMs = latency,
             OnnxInferenceBatch256ImagesPerSecond = onnxInference, OnnxInferenceBatch1LatencyMs = onnxLatency,
             PeakRssBytes = Math.Max(preparePeak, ProcessMemory.PeakRssBytes()), PeakRssTrainingBytes = peakReset ? ProcessMemory.PeakRssBytes() : null,

@@ -65,7 +65,7 @@ public static class RunEvaluation
         if (subset is not null) throw new MalariaLabException("--subset applies to the run's own split; with --input every labelled image is scored");
         var (other, everything) = LabelledInput(spec, input, options, log);
         string? overlap = SeenData.Check(run, spec, other.IndexRows(), options, log, $"evaluate on {input}", allowOverlap);
-        var labelled = new EvaluationRequest(t, Subsets.Test, PublishedRunEvaluation.Label(label, t, Subsets.Test, input), input) { Overlap = overlap };
+        var labelled = new EvaluationRequest(t, Subsets.Test, PublishedRunEvaluation.Label(label ?? (overlap is null ? null : $"{Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(input))}-overlap"), t, Subsets.Test, input), input) { Overlap = overlap };
         return PublishedRunEvaluation.Write(run, spec, other.EvaluationData(), everything, labelled, log);
     }
 

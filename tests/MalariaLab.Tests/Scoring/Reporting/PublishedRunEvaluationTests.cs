@@ -83,6 +83,10 @@ public class PublishedRunEvaluationTests(TinyRun tiny) : IClassFixture<TinyRun>
         Assert.Contains("class=\"warning\"", File.ReadAllText(Path.Combine(folder, "evaluation.html")));
         Assert.Contains("warning: evaluate on", log.Text);
         Assert.Contains("scored anyway (--allow-overlap)", log.Text);
+        // evaluation.json and the run's list of evaluations say so too: tools reading them do not take these as test scores.
+        Assert.StartsWith("scored with --allow-overlap", EvaluationManifest.TryRead(folder)!.Overlap);
+        Assert.Contains($"[{Path.GetFileName(folder)}]({Path.GetFileName(folder)}/evaluation.html) | {other.File("copy")} (**seen data, --allow-overlap**)",
+            File.ReadAllText(tiny.Run.File("evaluations/index.md")));
         RunSeal.Verify(tiny.Run, RunManifest.Read(tiny.Run.Path));
     }
 
