@@ -21,6 +21,7 @@ public sealed class TensorBoardWriter : IDisposable
         FilePath = Path.Combine(folder, $"events.out.tfevents.{(long)now}.{Environment.MachineName}.{Environment.ProcessId}.{Interlocked.Increment(ref _opened)}.v2");
         _stream = new FileStream(FilePath, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
         Write(now, 0, e => e.String(3, "brain.Event:2")); // Event.file_version
+        Flush();
     }
 
     public void Scalar(string tag, double value, long step) =>
@@ -75,6 +76,7 @@ public sealed class TensorBoardWriter : IDisposable
             start.String(4, group);
             start.Double(5, now);
         }));
+        Flush();
     }
 
     /// <summary>The HParams plugin's session end: STATUS_SUCCESS (1) or STATUS_FAILURE (2).</summary>
@@ -99,8 +101,11 @@ public sealed class TensorBoardWriter : IDisposable
         WriteUInt32(MaskedCrc32C(length));
         _stream.Write(data);
         WriteUInt32(MaskedCrc32C(data));
-        _stream.Flush(); // TensorBoard reads a growing file; a crash loses at most the event being written
     }
+
+    /// <summary>Hands what is written to the OS. The trainer calls it once an epoch, not per step (a per-step learning
+    /// rate would otherwise cost a system call on the training step's path); TensorBoard reads the growing file.</summary>
+    public void Flush() => _stream.Flush();
 
     void WriteUInt32(uint value)
     {

@@ -186,12 +186,20 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log, AugmentSpec? au
         board.Validation.Scalar("epoch_accuracy", m.ValAccuracy, step);
         board.Train.Scalar("epoch_learning_rate", m.Lr, step);
         board.Train.Scalar("images_per_second", m.ImagesPerSecond, step);
+        WriteHistograms(board.Train, model, m);
+        board.Train.Flush(); // once an epoch: TensorBoard shows the epoch while training goes on
+        board.Validation.Flush();
+    }
+
+    void WriteHistograms(TensorBoardWriter board, nn.Module model, EpochMetrics m)
+    {
+        long step = m.Epoch - 1;
         if (!spec.Histograms) return;
         using var _ = no_grad();
         foreach (var (name, parameter) in model.named_parameters())
         {
             using var values = parameter.detach().cpu().to_type(ScalarType.Float32).flatten();
-            int skipped = board.Train.Histogram(name, values.data<float>().ToArray(), step);
+            int skipped = board.Histogram(name, values.data<float>().ToArray(), step);
             if (skipped > 0) log.Warn($"tensorboard: {skipped} non-finite value(s) of {name} left out of its histogram at epoch {m.Epoch}");
         }
     }
