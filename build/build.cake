@@ -94,12 +94,45 @@ Task("BuildIfChanged")
 Task("Test")
     .Description(targets["Test"].Summary)
     .IsDependentOn("Build")
-    .Does(() => DotNetTest($"{root}/MalariaLab.slnx", new DotNetTestSettings
+    .Does(() =>
+{
+    // A TRX file beside the console log: when a test fails, its name and message are printed again at the very end,
+    // where a log cut to its last lines (a CI summary) still shows them.
+    var results = $"{root}/tests/MalariaLab.Tests/bin/{configuration}/TestResults";
+    var trx = $"{results}/tests-{System.Environment.ProcessId}.trx";
+    try
     {
-        Configuration = configuration,
-        NoBuild = true,
-        Loggers = new[] { "console;verbosity=normal" },
-    }));
+        DotNetTest($"{root}/MalariaLab.slnx", new DotNetTestSettings
+        {
+            Configuration = configuration,
+            NoBuild = true,
+            Filter = Argument("filter", ""),   // e.g. --filter=FullyQualifiedName~Reliability
+            Loggers = new[] { "console;verbosity=normal", $"trx;LogFileName={trx}" },
+        });
+    }
+    catch
+    {
+        PrintFailures(trx);
+        throw;
+    }
+});
+
+// Each failed test of a TRX file: its name, message and the first lines of its stack trace.
+void PrintFailures(string trx)
+{
+    if (!System.IO.File.Exists(trx)) { Error($"no test results at {trx}"); return; }
+    System.Xml.Linq.XNamespace ns = "http://microsoft.com/schemas/VisualStudio/TeamTest/2010";
+    var failed = System.Xml.Linq.XDocument.Load(trx).Descendants(ns + "UnitTestResult")
+        .Where(r => (string)r.Attribute("outcome") == "Failed").ToList();
+    Error($"{failed.Count} failed test(s):");
+    foreach (var result in failed)
+    {
+        var info = result.Element(ns + "Output")?.Element(ns + "ErrorInfo");
+        Error($"FAILED {(string)result.Attribute("testName")}");
+        foreach (var line in ((string)info?.Element(ns + "Message") ?? "").Split('\n').Take(20)) Error($"  {line.TrimEnd()}");
+        foreach (var line in ((string)info?.Element(ns + "StackTrace") ?? "").Split('\n').Take(3)) Error($"  {line.TrimEnd()}");
+    }
+}
 
 foreach (var (name, (call, summary)) in targets.Where(t => t.Value.Call.Length > 0))
 {

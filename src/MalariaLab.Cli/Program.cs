@@ -6,7 +6,9 @@ using MalariaLab.Foundation.Native;
 // One command per pipeline stage; each declares its options and calls the library.
 MallocTuning.Apply();
 LibTorchLog.Quiet();
-var log = new ConsoleLog();
+// A terminal gets progress bars; a pipe, a CI or Slurm log (or TERM=dumb) gets plain lines, one per epoch.
+using var terminal = !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("TERM") != "dumb" ? new TerminalLog() : null;
+ILog log = terminal as ILog ?? new ConsoleLog();
 var root = new RootCommand("MalariaLab: reproducible malaria cell classification (NIH/NLM cell images).");
 foreach (var command in CliCommands.All(log)) root.Subcommands.Add(command);
 var options = new Command("options", "Print every option, what it means and the commands that take it (README's table).");
@@ -27,4 +29,5 @@ if (parse.Errors.Count > 0)
     return ErrorHandling.Usage;
 }
 int code = parse.Invoke();
+terminal?.Dispose(); // the bars are cleared before the process ends
 return CliCommands.Terminated ? ExitCodes.Terminated : code; // the scheduler sees the signal it sent (128 + SIGTERM)

@@ -23,7 +23,7 @@ public static class Targets
     [
         ("Clean", "", "Delete bin/ and obj/ (not artifacts/).", "Deletes `bin/` and `obj/` (not `artifacts/`)."),
         ("Build", "", "Restore and build the solution.", "Restores and builds the solution (Release)."),
-        ("Test", "", "Build, then every xunit test.", "Build, then every xunit test."),
+        ("Test", "", "Build, then every xunit test.", "Build, then every xunit test (`--filter=EXPRESSION` runs the matching ones, as dotnet test does); failed tests are listed again at the end."),
         ("Dag", "status --dag", "Print the stage graph: stages, the spec keys each reads, the files between them.",
             "The stage graph: each stage with its version, the spec keys it reads, its upstream stages and the files it writes, then the edges."),
         ("Help", "", "List every target with one line each.", "Lists every target with one line each (an unknown target does the same, and exits 2)."),

@@ -25,7 +25,10 @@ public sealed class ProgressMeter(ILog log, string label, long? total, TimeSpan?
         {
             if (now - _lastDraw < TimeSpan.FromMilliseconds(100)) return;
             _lastDraw = now;
-            log.Status(Describe(done, now));
+            double rate = Rate(done, now);
+            string left = total is { } all && rate > 0 && done < all ? $", {ProgressReport.TimeLeft((all - done) / rate)} left" : "";
+            log.Progress(new ProgressReport(label, done, total ?? 0, $"{Speed(rate)}{left}",
+                total is { } t ? $"{Amount(done)} / {Amount(t)}" : Amount(done)));
         }
         else if (now - _lastDraw >= _plainInterval)
         {

@@ -142,7 +142,7 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log, AugmentSpec? au
             if (log.IsTerminal && clock.Elapsed - lastDraw > TimeSpan.FromMilliseconds(200))
             {
                 lastDraw = clock.Elapsed;
-                log.Status(ProgressLine(epoch, seen, order.Length, lossSum / seen, (double)correct / seen, seen / clock.Elapsed.TotalSeconds));
+                log.Progress(Progress(epoch, seen, order.Length, lossSum / seen, (double)correct / seen, seen / clock.Elapsed.TotalSeconds));
             }
         }
         return (seen == 0 ? double.NaN : lossSum / seen, seen == 0 ? double.NaN : (double)correct / seen, seen);
@@ -167,13 +167,10 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log, AugmentSpec? au
         return (loss.item<float>(), (logits.ge(0).to_type(ScalarType.Float32) == y).sum().item<long>());
     }
 
-    string ProgressLine(int epoch, int seen, int total, double loss, double accuracy, double rate)
-    {
-        const int width = 30;
-        int filled = (int)((long)width * seen / Math.Max(total, 1));
-        double eta = rate > 0 ? (total - seen) / rate : 0;
-        return $"epoch {epoch}/{spec.Epochs} [{new string('#', filled)}{new string('.', width - filled)}] {seen}/{total} loss {loss:F4} acc {accuracy:F4} {rate:F0} img/s, {eta:F0} s left in the epoch";
-    }
+    /// <summary>Keras' progress bar: step within the epoch, running loss and accuracy, images/s and the epoch's time left.</summary>
+    ProgressReport Progress(int epoch, int seen, int total, double loss, double accuracy, double rate) =>
+        new($"epoch {epoch}/{spec.Epochs}", seen, total,
+            $"loss {loss:F4} acc {accuracy:F4} {rate:F0} img/s, {ProgressReport.TimeLeft(rate > 0 ? (total - seen) / rate : 0)} left");
 
     /// <summary>The epoch's scalars at step epoch - 1 (Keras counts epochs from 0 there) and, with train.histograms, every
     /// parameter's histogram.</summary>
