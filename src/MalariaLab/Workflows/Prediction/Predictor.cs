@@ -69,25 +69,22 @@ public static class Predictor
         void Flush()
         {
             if (batch.Count == 0) return;
-            byte[] pixels = batch.SelectMany(b => b.Pixels).ToArray();
+            int image = batch[0].Pixels.Length;
+            var pixels = new byte[batch.Count * image];
+            for (int i = 0; i < batch.Count; i++) batch[i].Pixels.CopyTo(pixels, i * image);
             var p = Workflows.Ensembles.EnsembleScorer.Mean([.. classifiers.Select(c => TestTimeAugmented(c.Classifier, pixels, batch.Count, spec.Preprocess.Size, c.Tta).Select(v => (double)v).ToArray())]);
             if (temperature != 1) p = Calibration.Scale(p, temperature);
             for (int i = 0; i < batch.Count; i++)
                 results.Add(new PredictedImage(batch[i].Path, p[i], p[i] >= threshold ? Labels.Parasitized : Labels.Uninfected, null));
             batch.Clear();
         }
-        foreach (var (path, read) in Inputs(input))
-        {
-            try
+        foreach (var chunk in PreparedInputs.Chunks(Inputs(input), spec.Preprocess, Evaluator.BatchSize))
+            foreach (var item in chunk)
             {
-                batch.Add((path, Data.Prepare.Preprocessor.Prepare(read(), path, spec.Preprocess)));
+                if (item.Pixels is null) { results.Add(new PredictedImage(item.Path, null, null, item.Error)); continue; }
+                batch.Add((item.Path, item.Pixels));
+                if (batch.Count == Evaluator.BatchSize) Flush();
             }
-            catch (Exception e) when (e is MalariaLabException or IOException or InvalidDataException)
-            {
-                results.Add(new PredictedImage(path, null, null, e.Message));
-            }
-            if (batch.Count == Evaluator.BatchSize) Flush();
-        }
         Flush();
         if (results.Count == 0)
             throw new MalariaLabException($"{input}: no images found ({string.Join(", ", ImageDecoder.Extensions)}, in a folder searched recursively, or in a zip)");
