@@ -48,6 +48,8 @@ public sealed record BenchResult
     public required double ForwardMflopsPerImage { get; init; }
     public required double TrainCeilingImagesPerSecond { get; init; }
     public required double InferenceCeilingImagesPerSecond { get; init; }
+    /// <summary>A training step at the spec's batch, piece by piece (<see cref="StepProfile"/>): milliseconds per step.</summary>
+    public required Dictionary<string, double>? TrainStepProfileMs { get; init; }
     public required string Arch { get; init; }
     public required int Size { get; init; }
     public required long Parameters { get; init; }
@@ -91,6 +93,10 @@ public static class Benchmark
             log.Info($"bench: train batch {batch}: {rate:F0} images/s = {convolutions / (1000.0 * batch / rate):P0} of the convolution bound " +
                      $"({1000.0 * batch / convolutions:F0} images/s: {1000.0 * batch / rate:F1} ms a step, of which the convolutions alone take {convolutions:F1} ms)");
         }
+        var profile = ProfileStep(spec, data, spec.Train.BatchSize, Math.Max(100, trainSteps));
+        if (profile is not null)
+            log.Info($"bench: train batch {spec.Train.BatchSize} step, ms by piece: {string.Join(", ", profile.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value:F2}"))}; " +
+                     $"total {profile.Values.Sum():F2} (the convolutions' forward and backward alone: {1000.0 * spec.Train.BatchSize / convolutionBound.GetValueOrDefault($"batch_{spec.Train.BatchSize}", double.NaN):F2})");
         var augment = spec.Augment.Enabled ? spec.Augment : ShippedAugmentation;
         train["batch_64_augmented"] = MeasureTraining(spec, data, 64, augment, repeats, trainSteps).Rate;
         log.Info($"bench: train batch 64 with augmentation ({(spec.Augment.Enabled ? "the spec's" : "the shipped augmented spec's")}: {augment}): " +
@@ -120,7 +126,7 @@ public static class Benchmark
             PeakRssBytes = Math.Max(preparePeak, ProcessMemory.PeakRssBytes()), PeakRssTrainingBytes = peakReset ? ProcessMemory.PeakRssBytes() : null,
             CpuFlags = ceiling.Flags, MatmulGflops = ceiling.Gflops, Bf16MatmulGflops256 = ceiling.Bf16, ForwardMflopsPerImage = ceiling.Flops / 1e6,
             TrainCeilingImagesPerSecond = ceiling.Gflops * 1e9 / (3 * ceiling.Flops), InferenceCeilingImagesPerSecond = ceiling.Gflops * 1e9 / ceiling.Flops,
-            Arch = spec.Model.Arch, Size = spec.Preprocess.Size, Parameters = net.parameters().Sum(p => p.numel()),
+            TrainStepProfileMs = profile, Arch = spec.Model.Arch, Size = spec.Preprocess.Size, Parameters = net.parameters().Sum(p => p.numel()),
         };
         log.Info($"bench: model {result.Arch} at {result.Size} px: {result.Parameters:N0} parameters, {result.ForwardMflopsPerImage:F1} MFLOP per image forward");
         string trainingPeak = result.PeakRssTrainingBytes is long bytes ? $"{bytes / (1024.0 * 1024):F0} MiB while training and inferring, " : "";
@@ -140,6 +146,16 @@ public static class Benchmark
         return (cold, cachedSeconds);
     }
 
+    /// <summary>A fresh model's training steps at <paramref name="batch"/>, timed piece by piece.</summary>
+    static Dictionary<string, double>? ProfileStep(ExperimentSpec spec, TrainingData data, int batch, int steps)
+    {
+        Collect();
+        manual_seed(SeedSource.TorchSeed(spec.Seed, "torch"));
+        using var model = ModelRegistry.Create(spec.Model, spec.Preprocess.Size);
+        using var optimizer = new FlatAdam(model.parameters(), spec.Train.Lr, spec.Train.Beta1, spec.Train.Beta2, spec.Train.Epsilon);
+        return StepProfile.Milliseconds(model, optimizer, data, batch, steps);
+    }
+
     /// <summary>Training steps at one batch size (with augmentation when given), after a warm-up: images/s, and the
     /// milliseconds the step's convolutions alone take (not measured for the augmented run: the same convolutions).</summary>
     static (double Rate, double ConvolutionMs) MeasureTraining(ExperimentSpec spec, TrainingData data, int batch, AugmentSpec? augment, int repeats, int trainSteps)
@@ -151,7 +167,11 @@ public static class Benchmark
         using var optimizer = new FlatAdam(model.parameters(), spec.Train.Lr, spec.Train.Beta1, spec.Train.Beta2, spec.Train.Epsilon);
         var augmenter = augment is null ? null : new Modelling.Augmentation.Augmenter(augment, spec.Seed, 255 * spec.Preprocess.Scale);
         long[] Rows(int step) => Enumerable.Range(0, batch).Select(i => data.Train[(step * batch + i) % data.Train.Length]).ToArray();
-        for (int s = 0; s < 5; s++) Trainer.Step(model, optimizer, data, Rows(s), augmenter, 1);
+        // Warm-up until the steps run at their steady rate: .NET's tiered JIT optimises the managed parts (dropout masks,
+        // augmentation) only after many calls, and the allocator's arenas grow during the first steps. Five steps left
+        // batch 8 at 55-70% of the rate the same process measured later (689-741 against 960-1,297 images/s here).
+        var warmUp = Stopwatch.StartNew();
+        for (int s = 0; s < 5 || warmUp.Elapsed < TimeSpan.FromSeconds(2); s++) Trainer.Step(model, optimizer, data, Rows(s), augmenter, 1);
         double rate = Median(repeats, () => Rate(trainSteps * batch, () => { for (int s = 0; s < trainSteps; s++) Trainer.Step(model, optimizer, data, Rows(s), augmenter, 1); }));
         double convolutions = augment is null ? ComputeCeiling.ConvolutionMillisecondsPerStep(model, spec.Preprocess.Size, batch, Math.Max(repeats, 5)) : double.NaN;
         return (rate, convolutions);
