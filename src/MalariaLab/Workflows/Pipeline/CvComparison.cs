@@ -52,9 +52,9 @@ public static class CvComparison
     {
         static string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
         static string N(double v) => v.ToString("F0", CultureInfo.InvariantCulture);
-        var text = new StringBuilder("| labels | spec | " + string.Join(" | ", Metrics) + " | seconds per fold | images/s | folds better than the baseline (" +
+        var text = new StringBuilder("| labels | spec | " + string.Join(" | ", Metrics) + " | seconds per fold | train seconds per fold | images/s | folds better than the baseline (" +
                                      string.Join(" / ", PairedMetrics) + ") | paired difference, t (" + string.Join(" / ", PairedMetrics) + ") |\n");
-        text.Append("| --- | --- |" + string.Concat(Metrics.Select(_ => " --- |")) + " --- | --- | --- | --- |\n");
+        text.Append("| --- | --- |" + string.Concat(Metrics.Select(_ => " --- |")) + " --- | --- | --- | --- | --- |\n");
         foreach (var group in summaries.GroupBy(s => s.Corrections))
         {
             var baseline = group.First();
@@ -69,7 +69,8 @@ public static class CvComparison
                 }
                 text.Append($"| {(s.Corrections == "none" ? "original" : $"corrected ({s.Corrections})")} | `{s.Experiment}` | " +
                             string.Join(" | ", Metrics.Select(m => s.MeanStd.TryGetValue(m, out var v) ? $"{F(v.Mean)} ± {F(v.Std)}" : "–")) +
-                            $" | {N(s.MeanStd.GetValueOrDefault("seconds")?.Mean ?? 0)} | {N(s.MeanStd.GetValueOrDefault("images_per_second")?.Mean ?? 0)} | {wins} | {paired} |\n");
+                            $" | {N(s.MeanStd.GetValueOrDefault("seconds")?.Mean ?? 0)} | {(s.MeanStd.GetValueOrDefault("train_seconds") is { } t ? N(t.Mean) : "–")}" +
+                            $" | {N(s.MeanStd.GetValueOrDefault("images_per_second")?.Mean ?? 0)} | {wins} | {paired} |\n");
             }
         }
         return text.ToString();

@@ -13,8 +13,10 @@ namespace MalariaLab.Workflows.Pipeline;
 /// process) and gather (fold runs published by separate cluster tasks).</summary>
 public static class CvSummary
 {
-    /// <summary>One fold's row; Seconds is the run's wall time (train, evaluate, publish); 0 when a manifest lacks it.</summary>
-    public sealed record Fold(string Run, int Index, int Images, SortedDictionary<string, double> Metrics, double Seconds, double ImagesPerSecond);
+    /// <summary>One fold's row. Seconds is the run's wall time from its first start to its end (0 when a manifest lacks it):
+    /// a fold stopped and resumed later counts the gap. TrainSeconds is the sum of its epochs' own times (history.csv:
+    /// training and validation, each epoch once however often it was resumed); null in summaries written before it.</summary>
+    public sealed record Fold(string Run, int Index, int Images, SortedDictionary<string, double> Metrics, double Seconds, double ImagesPerSecond, double? TrainSeconds = null);
 
     /// <summary>The JSON file: the experiment, each fold, and mean ± std of every metric and of seconds and images/s.</summary>
     public sealed record File(string Experiment, string Corrections, List<string> Runs, List<Fold> Folds, SortedDictionary<string, MeanStd> MeanStd);
@@ -31,22 +33,23 @@ public static class CvSummary
             var manifest = RunManifest.Read(r.Path);
             int index = SpecLoader.LoadFile(r.File("spec.yaml")).Split.Fold;
             return new Fold(r.Id, index, metrics[i].Images, new SortedDictionary<string, double>(columns.ToDictionary(c => c, c => metrics[i][c]), StringComparer.Ordinal),
-                manifest.Ended is { } end ? (end - manifest.Started).TotalSeconds : 0, manifest.ImagesPerSecond ?? 0);
+                manifest.Ended is { } end ? (end - manifest.Started).TotalSeconds : 0, manifest.ImagesPerSecond ?? 0, RunFiles.ReadHistory(r).Sum(e => e.Seconds));
         }).ToList();
         var summary = new SortedDictionary<string, MeanStd>(columns.ToDictionary(c => c, c => MeanStd.Of(folds.Select(f => f.Metrics[c]).ToList())), StringComparer.Ordinal)
         {
             ["seconds"] = MeanStd.Of(folds.Select(f => f.Seconds).ToList()),
+            ["train_seconds"] = MeanStd.Of(folds.Select(f => f.TrainSeconds ?? 0).ToList()),
             ["images_per_second"] = MeanStd.Of(folds.Select(f => f.ImagesPerSecond).ToList()),
         };
 
         static string F(double v) => v.ToString("F4", CultureInfo.InvariantCulture);
         static string N(double v) => v.ToString("F0", CultureInfo.InvariantCulture);
-        var text = new StringBuilder("| fold | run | images | " + string.Join(" | ", columns) + " | seconds | images/s |\n");
-        text.Append("| --- | --- | --- |" + string.Concat(columns.Select(_ => " --- |")) + " --- | --- |\n");
+        var text = new StringBuilder("| fold | run | images | " + string.Join(" | ", columns) + " | seconds | train seconds | images/s |\n");
+        text.Append("| --- | --- | --- |" + string.Concat(columns.Select(_ => " --- |")) + " --- | --- | --- |\n");
         foreach (var f in folds)
-            text.Append($"| {f.Index} | {f.Run} | {f.Images} | " + string.Join(" | ", columns.Select(c => F(f.Metrics[c]))) + $" | {N(f.Seconds)} | {N(f.ImagesPerSecond)} |\n");
+            text.Append($"| {f.Index} | {f.Run} | {f.Images} | " + string.Join(" | ", columns.Select(c => F(f.Metrics[c]))) + $" | {N(f.Seconds)} | {N(f.TrainSeconds ?? 0)} | {N(f.ImagesPerSecond)} |\n");
         text.Append("| mean ± std | | | " + string.Join(" | ", columns.Select(c => $"{F(summary[c].Mean)} ± {F(summary[c].Std)}")) +
-                    $" | {N(summary["seconds"].Mean)} ± {N(summary["seconds"].Std)} | {N(summary["images_per_second"].Mean)} ± {N(summary["images_per_second"].Std)} |\n");
+                    $" | {N(summary["seconds"].Mean)} ± {N(summary["seconds"].Std)} | {N(summary["train_seconds"].Mean)} ± {N(summary["train_seconds"].Std)} | {N(summary["images_per_second"].Mean)} ± {N(summary["images_per_second"].Std)} |\n");
         string stamp = DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         Directory.CreateDirectory(folder);
         string markdown = Path.Combine(folder, $"cv-summary-{stamp}.md");

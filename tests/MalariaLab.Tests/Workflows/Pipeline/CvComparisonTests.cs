@@ -26,11 +26,15 @@ public class CvComparisonTests : IDisposable
         var summary = Summary("seed", [0.6, 0.7, 0.8, 0.5, 0.9]);
         Assert.Equal("seed", summary.Experiment);
         Assert.Equal([0, 1, 2, 3, 4], summary.Folds.Select(f => f.Index));
-        Assert.All(summary.Folds, f => Assert.Equal((60.0, 500.0), (f.Seconds, f.ImagesPerSecond))); // HandMadeRun: 60 s, 500 images/s
+        // HandMadeRun: 60 s from start to end, one epoch of 10 s in history.csv, 500 images/s. The wall time counts the
+        // gap of a fold stopped and resumed later; the epochs' sum does not.
+        Assert.All(summary.Folds, f => Assert.Equal((60.0, 10.0, 500.0), (f.Seconds, f.TrainSeconds, f.ImagesPerSecond)));
+        Assert.Equal(10.0, summary.MeanStd["train_seconds"].Mean);
         Assert.Equal(MeanStd.Of([0.6, 0.7, 0.8, 0.5, 0.9]), summary.MeanStd["accuracy"]);
         string markdown = File.ReadAllText(Directory.GetFiles(temp.File("runs/seed"), "cv-summary-*.md").Single());
         Assert.Contains("| 2 | 20260102-000000-01 | 100 | 0.8000 |", markdown);
-        Assert.Contains("| 60 | 500 |", markdown);
+        Assert.Contains("| seconds | train seconds | images/s |", markdown);
+        Assert.Contains("| 60 | 10 | 500 |", markdown);
     }
 
     [Fact]
@@ -60,6 +64,7 @@ public class CvComparisonTests : IDisposable
         Assert.Equal(6, lines.Length);
         Assert.StartsWith("| original | `seed` |", lines[2]);
         Assert.Contains("| baseline | – |", lines[2]);
+        Assert.Contains("| 60 | 10 | 500 | baseline |", lines[2]); // wall seconds, the epochs' seconds, images/s
         Assert.Contains("| 5 of 5 / 0 of 5 | +0.1680 ± ", lines[3]);
         Assert.StartsWith("| corrected (exclude) | `seed-c` |", lines[4]);
         Assert.Contains("| 4 of 5 / 0 of 5 | +0.0600 ± 0.0894, t 1.50 (within noise)", lines[5]);
