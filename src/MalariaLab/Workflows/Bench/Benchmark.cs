@@ -26,7 +26,8 @@ public sealed record BenchResult
     public required double PrepareColdImagesPerSecond { get; init; }
     public required double PrepareCachedImagesPerSecond { get; init; }
     public required double PrepareCachedSeconds { get; init; }
-    /// <summary>By batch size (batch_8, batch_64, batch_128) and batch_64_augmented.</summary>
+    /// <summary>By batch size (batch_8, batch_64, batch_128), and with augmentation at the spec's batch and 64
+    /// (batch_8_augmented, batch_64_augmented).</summary>
     public required Dictionary<string, double> TrainImagesPerSecond { get; init; }
     /// <summary>Of a training step's time, the share the convolutions alone take, by batch size.</summary>
     public required Dictionary<string, double> TrainConvolutionShare { get; init; }
@@ -98,9 +99,12 @@ public static class Benchmark
             log.Info($"bench: train batch {spec.Train.BatchSize} step, ms by piece: {string.Join(", ", profile.OrderByDescending(p => p.Value).Select(p => $"{p.Key} {p.Value:F2}"))}; " +
                      $"total {profile.Values.Sum():F2} (the convolutions' forward and backward alone: {1000.0 * spec.Train.BatchSize / convolutionBound.GetValueOrDefault($"batch_{spec.Train.BatchSize}", double.NaN):F2})");
         var augment = spec.Augment.Enabled ? spec.Augment : ShippedAugmentation;
-        train["batch_64_augmented"] = MeasureTraining(spec, data, 64, augment, repeats, trainSteps).Rate;
-        log.Info($"bench: train batch 64 with augmentation ({(spec.Augment.Enabled ? "the spec's" : "the shipped augmented spec's")}: {augment}): " +
-                 $"{train["batch_64_augmented"]:F0} images/s ({train["batch_64_augmented"] / train["batch_64"]:P0} of plain batch 64)");
+        foreach (int batch in new[] { spec.Train.BatchSize, 64 }.Distinct())
+        {
+            train[$"batch_{batch}_augmented"] = MeasureTraining(spec, data, batch, augment, repeats, trainSteps).Rate;
+            log.Info($"bench: train batch {batch} with augmentation ({(spec.Augment.Enabled ? "the spec's" : "the shipped augmented spec's")}: {augment}): " +
+                     $"{train[$"batch_{batch}_augmented"]:F0} images/s ({train[$"batch_{batch}_augmented"] / train[$"batch_{batch}"]:P0} of plain batch {batch})");
+        }
 
         Collect();
         manual_seed(0);

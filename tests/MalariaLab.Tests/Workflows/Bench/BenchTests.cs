@@ -91,7 +91,7 @@ public class BenchTests
 
         Assert.Equal(140, result.Images);
         Assert.Equal(1, result.Threads);
-        Assert.Equal(["batch_8", "batch_64", "batch_128", "batch_64_augmented"], result.TrainImagesPerSecond.Keys);
+        Assert.Equal(["batch_8", "batch_64", "batch_128", "batch_8_augmented", "batch_64_augmented"], result.TrainImagesPerSecond.Keys);
         // Each rate's timed work (2 steps of its batch; 140 images prepared; one batch of 256 inferred) fits in the wall
         // time of the whole run, measured outside it: an inflated rate (or one from the wrong count) fails.
         foreach (var (name, rate) in result.TrainImagesPerSecond)
