@@ -1,3 +1,4 @@
+using MalariaLab.Foundation.Native;
 using MalariaLab.Foundation.Specs;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -80,7 +81,7 @@ public sealed class ResNetSmall : LayeredNetwork, IFirstConvolution
             var skip = shortcut is null ? x : shortcut.forward(pre);
             var y = conv1.forward(pre);
             y = conv2.forward(nn.functional.relu(bn2.forward(y)));
-            return y + skip;
+            return y.Plus(skip);
         }
 
         public string ToOnnx(Modelling.Export.OnnxGraph g, string name, string x)

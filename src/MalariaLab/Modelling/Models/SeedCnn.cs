@@ -1,3 +1,4 @@
+using MalariaLab.Foundation.Native;
 using MalariaLab.Foundation.Specs;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -74,7 +75,7 @@ public sealed class SeedCnn : LayeredNetwork, IFirstConvolution
         using var _ = no_grad();
         foreach (var bn in new[] { bn1, bn2, bn3, bn4 })
         {
-            using var positive = bn.weight!.gt(0).all();
+            using var positive = bn.weight!.Positive().all();
             if (!positive.item<bool>()) return false;
         }
         return true;

@@ -1,3 +1,4 @@
+using MalariaLab.Foundation.Native;
 using static TorchSharp.torch;
 
 namespace MalariaLab.Modelling.Training;
@@ -24,7 +25,7 @@ public static class Evaluator
                 var (x, y) = data.Batch(batchRows);
                 var logits = model.forward(x).squeeze(1);
                 lossSum += nn.functional.binary_cross_entropy_with_logits(logits, y, reduction: nn.Reduction.Sum).item<float>();
-                correct += (logits.ge(0).to_type(ScalarType.Float32) == y).sum().item<long>();
+                correct += (logits.NonNegative().to_type(ScalarType.Float32) == y).sum().item<long>();
                 sigmoid(logits).data<float>().CopyTo(probabilities, start);
             }
         }

@@ -1,3 +1,4 @@
+using MalariaLab.Foundation.Native;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -53,14 +54,15 @@ public sealed class FlatAdam : IDisposable
         _step++;
         double biasCorrection1 = 1 - Math.Pow(_beta1, _step);
         double biasCorrection2 = 1 - Math.Pow(_beta2, _step);
-        _expAvg.mul_(_beta1).add_(_gradients, alpha: 1 - _beta1);
-        _expAvgSq.mul_(_beta2).addcmul_(_gradients, _gradients, value: 1 - _beta2);
-        _denominator.copy_(_expAvgSq).sqrt_().div_(Math.Sqrt(biasCorrection2)).add_(_eps);
+        // Every number goes in as a held Scalar (HeldScalars: an implicit one can be freed mid-op).
+        _expAvg.TimesInPlace(_beta1).AddScaledInPlace(_gradients, 1 - _beta1);
+        _expAvgSq.TimesInPlace(_beta2).AddProductInPlace(_gradients, _gradients, 1 - _beta2);
+        _denominator.copy_(_expAvgSq).sqrt_().DividedInPlace(Math.Sqrt(biasCorrection2)).PlusNumberInPlace(_eps);
         if (WeightDecay > 0)
-            foreach (var (parameter, _, _) in _updates) parameter.mul_(1 - Lr * WeightDecay);
+            foreach (var (parameter, _, _) in _updates) parameter.TimesInPlace(1 - Lr * WeightDecay);
         double stepSize = Lr / biasCorrection1;
         foreach (var (parameter, expAvg, denominator) in _updates)
-            parameter.addcdiv_(expAvg, denominator, value: -stepSize);
+            parameter.AddQuotientInPlace(expAvg, denominator, -stepSize);
     }
 
     /// <summary>The step count and both moments, for a training checkpoint (little-endian: step, then the floats).</summary>

@@ -1,3 +1,4 @@
+using MalariaLab.Foundation.Native;
 using System.Diagnostics;
 using MalariaLab.Modelling.Augmentation;
 using MalariaLab.Foundation.Common;
@@ -158,13 +159,13 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log, AugmentSpec? au
         if (augmenter is not null) x = augmenter.Apply(x, rows, epoch);
         var logits = model.forward(x).squeeze(1);
         // Label smoothing pulls the targets towards 0.5; accuracy below still counts against the true labels.
-        var targets = labelSmoothing > 0 ? y * (1 - labelSmoothing) + labelSmoothing / 2 : y;
+        var targets = labelSmoothing > 0 ? y.Times(1 - labelSmoothing).PlusNumber(labelSmoothing / 2) : y;
         var loss = nn.functional.binary_cross_entropy_with_logits(logits, targets);
         optimizer.ZeroGrad();
         loss.backward();
         optimizer.Step();
         using var _ = no_grad();
-        return (loss.item<float>(), (logits.ge(0).to_type(ScalarType.Float32) == y).sum().item<long>());
+        return (loss.item<float>(), (logits.NonNegative().to_type(ScalarType.Float32) == y).sum().item<long>());
     }
 
     /// <summary>Keras' progress bar: step within the epoch, running loss and accuracy, images/s and the epoch's time left.</summary>

@@ -1,3 +1,4 @@
+using MalariaLab.Foundation.Native;
 using MalariaLab.Data.Indexing;
 using MalariaLab.Data.Prepare;
 using MalariaLab.Data.Splitting;
@@ -47,7 +48,7 @@ public sealed class TrainingData : IDisposable
     /// <summary>Keeping the NHWC bytes and only permuting the view gives LibTorch channels-last tensors, which its
     /// convolutions run faster (bench: batch-256 inference 2,558 → 4,093 images/s, training batch 64 805 → 932).</summary>
     public static Tensor ToModelInput(Tensor uint8Nhwc, double scale) =>
-        uint8Nhwc.to_type(ScalarType.Float32).mul_(scale).permute(0, 3, 1, 2);
+        uint8Nhwc.to_type(ScalarType.Float32).TimesInPlace(scale).permute(0, 3, 1, 2);
 
     public void Dispose()
     {

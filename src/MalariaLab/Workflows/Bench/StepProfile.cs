@@ -1,3 +1,4 @@
+using MalariaLab.Foundation.Native;
 using System.Diagnostics;
 using MalariaLab.Modelling.Models;
 using MalariaLab.Modelling.Training;
@@ -68,7 +69,7 @@ public static class StepProfile
             using (no_grad())
             {
                 value = loss.item<float>();
-                _ = (logits.ge(0).to_type(ScalarType.Float32) == y).sum().item<long>();
+                _ = (logits.NonNegative().to_type(ScalarType.Float32) == y).sum().item<long>();
             }
             Lap(Metrics);
         }
