@@ -1,3 +1,4 @@
+using MalariaLab.Foundation.Native;
 using static TorchSharp.torch;
 
 namespace MalariaLab.Modelling.Augmentation;
@@ -26,23 +27,23 @@ public static class ImageTransforms
     };
 
     /// <summary>Brightness: x · f.</summary>
-    public static Tensor Brightness(Tensor chw, double factor) => chw * factor;
+    public static Tensor Brightness(Tensor chw, double factor) => chw.Times(factor);
 
     /// <summary>Luma (ITU-R 601): 0.299 R + 0.587 G + 0.114 B, as 1 x H x W.</summary>
-    public static Tensor Grey(Tensor chw) => (chw[0] * 0.299 + chw[1] * 0.587 + chw[2] * 0.114).unsqueeze(0);
+    public static Tensor Grey(Tensor chw) => chw[0].Times(0.299).Plus(chw[1].Times(0.587)).Plus(chw[2].Times(0.114)).unsqueeze(0);
 
     /// <summary>Contrast: m + (x − m) · f, m the mean luma of the image.</summary>
     public static Tensor Contrast(Tensor chw, double factor)
     {
         var mean = Grey(chw).mean();
-        return (chw - mean) * factor + mean;
+        return chw.Minus(mean).Times(factor).Plus(mean);
     }
 
     /// <summary>Saturation: g + (x − g) · f, g each pixel's luma.</summary>
     public static Tensor Saturation(Tensor chw, double factor)
     {
         var grey = Grey(chw);
-        return (chw - grey) * factor + grey;
+        return chw.Minus(grey).Times(factor).Plus(grey);
     }
 
     /// <summary>Hue: RGB → YIQ, the (I, Q) chroma turned by θ radians, back to RGB: one 3 x 3 matrix per pixel.</summary>
@@ -68,10 +69,14 @@ public static class ImageTransforms
     public static Tensor ScaleShift(Tensor chw, double scale, double dx, double dy)
     {
         // affine_grid maps output to input coordinates in [-1, 1]: zoom in = sample a smaller area; a shift of d sides is 2d.
-        var theta = tensor(new float[] { (float)(1 / scale), 0, (float)(-2 * dx / scale), 0, (float)(1 / scale), (float)(-2 * dy / scale) }, [1, 2, 3]);
+        var theta = tensor(Theta(scale, dx, dy), [1, 2, 3]);
         var grid = nn.functional.affine_grid(theta, [1, chw.shape[0], chw.shape[1], chw.shape[2]], align_corners: false);
         return nn.functional.grid_sample(chw.unsqueeze(0), grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false).squeeze(0);
     }
+
+    /// <summary>affine_grid's 2 x 3 matrix for <see cref="ScaleShift"/>, row-major.</summary>
+    public static float[] Theta(double scale, double dx, double dy) =>
+        [(float)(1 / scale), 0, (float)(-2 * dx / scale), 0, (float)(1 / scale), (float)(-2 * dy / scale)];
 
     static double[,] Multiply(double[,] a, double[,] b)
     {

@@ -32,4 +32,52 @@ public class AugmenterTests
         var batch = rand(2, 3, 8, 8);
         Assert.Same(batch, new Augmenter(spec.Augment, 1, 1).Apply(batch, [0, 1], 1));
     }
+
+    /// <summary>Image by image with <see cref="ImageTransforms"/>: the augmentation as first written (one image at a
+    /// time), which batching must reproduce bit for bit so that no trained weights change.</summary>
+    static Tensor OneByOne(Augmenter augmenter, Tensor batch, long[] rows, int epoch, double pixelMax) =>
+        stack([.. rows.Select((row, i) =>
+        {
+            var d = augmenter.Draws(row, epoch);
+            var x = batch[i];
+            if (d.Symmetry is int k) x = ImageTransforms.Dihedral(x, k);
+            if (d.Geometry is var (scale, dx, dy)) x = ImageTransforms.ScaleShift(x, scale, dx, dy);
+            if (d.Brightness is double b) x = ImageTransforms.Brightness(x, b);
+            if (d.Contrast is double c) x = ImageTransforms.Contrast(x, c);
+            if (d.Saturation is double s) x = ImageTransforms.Saturation(x, s);
+            if (d.HueRadians is double h) x = ImageTransforms.Hue(x, h);
+            return x.clamp(0, pixelMax);
+        })]);
+
+    public static TheoryData<string> Specs => new()
+    {
+        "dihedral8 0.1 0.1 0.1 0.02 0.05 0.05",   // the shipped recipe
+        "dihedral8 0.1 0.1 0.1 0.02 0.1 0.05",
+        "none 0 0.3 0 0 0 0",                     // contrast alone
+        "none 0.2 0 0.2 0.05 0 0",
+        "none 0 0 0 0 0.1 0",
+        "dihedral8 0 0 0 0 0 0",
+    };
+
+    [Theory]
+    [MemberData(nameof(Specs))]
+    public void The_batch_at_once_is_bit_equal_to_image_by_image(string settings)
+    {
+        var v = settings.Split(' ');
+        double D(int i) => double.Parse(v[i], System.Globalization.CultureInfo.InvariantCulture);
+        var spec = new AugmentSpec(v[0], D(1), D(2), D(3), D(4), D(5), D(6));
+        foreach (var (n, size, pixelMax) in new[] { (8, 48, 255.0), (64, 48, 1.0), (5, 17, 1.0) })
+        {
+            var batch = rand(n, 3, size, size, generator: new TorchSharp.torch.Generator((ulong)n)) * pixelMax;
+            var rows = Enumerable.Range(0, n).Select(i => (long)(7 * i + 3)).ToArray();
+            var augmenter = new Augmenter(spec, 42, pixelMax);
+            for (int epoch = 1; epoch <= 3; epoch++)
+            {
+                var batched = augmenter.Apply(batch, rows, epoch).contiguous().data<float>().ToArray();
+                var single = OneByOne(augmenter, batch, rows, epoch, pixelMax).contiguous().data<float>().ToArray();
+                Assert.True(batched.AsSpan().SequenceEqual(single),
+                    $"{settings}, {n} x {size}, epoch {epoch}: {batched.Zip(single).Count(p => p.First != p.Second)} of {single.Length} values differ");
+            }
+        }
+    }
 }

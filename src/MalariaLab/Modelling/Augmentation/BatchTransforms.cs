@@ -1,0 +1,73 @@
+using MalariaLab.Foundation.Native;
+using static TorchSharp.torch;
+
+namespace MalariaLab.Modelling.Augmentation;
+
+/// <summary><see cref="ImageTransforms"/> on a whole batch N x C x H x W, one parameter per image. Each gives every
+/// image bit for bit what the per-image transform gives it (a test holds this), so batching changes no weights.</summary>
+public static class BatchTransforms
+{
+    /// <summary>Symmetry k[i] of image i (see <see cref="ImageTransforms.Dihedral"/>) as one gather: each output pixel
+    /// is a copy of the input pixel the symmetry moves there, so the values are the same bits whatever the order.</summary>
+    public static Tensor Dihedral(Tensor nchw, int[] k)
+    {
+        long n = nchw.shape[0], c = nchw.shape[1], h = nchw.shape[2], w = nchw.shape[3];
+        var index = new long[n * h * w];
+        for (int i = 0; i < n; i++) SourcePixels(h, w, k[i]).CopyTo(index, i * h * w);
+        var gather = tensor(index, [n, 1, h * w]).expand(n, c, h * w);
+        return nchw.reshape(n, c, h * w).gather(2, gather).reshape(n, c, h, w);
+    }
+
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<(long H, long W, int K), long[]> Sources = new();
+
+    /// <summary>For symmetry k of an h x w image: the flat index of the source pixel of each output pixel (the symmetry
+    /// applied to the image of pixel indices; square images only for the odd symmetries, as for Dihedral).</summary>
+    static long[] SourcePixels(long h, long w, int k) => Sources.GetOrAdd((h, w, k), key =>
+    {
+        using var scope = NewDisposeScope();
+        return ImageTransforms.Dihedral(arange(key.H * key.W, dtype: ScalarType.Int64).reshape(1, key.H, key.W), key.K)
+            .contiguous().data<long>().ToArray();
+    });
+
+    /// <summary>Brightness: x · f[i].</summary>
+    public static Tensor Brightness(Tensor nchw, double[] factor) => nchw.mul(PerImage(factor));
+
+    /// <summary>Luma (ITU-R 601) of each pixel, as N x 1 x H x W.</summary>
+    public static Tensor Grey(Tensor nchw) => nchw[.., 0].Times(0.299).Plus(nchw[.., 1].Times(0.587)).Plus(nchw[.., 2].Times(0.114)).unsqueeze(1);
+
+    /// <summary>Contrast: m + (x − m) · f[i], m image i's mean luma (one reduction per image over its H x W
+    /// contiguous values, summed in the order a mean of that image alone sums them).</summary>
+    public static Tensor Contrast(Tensor nchw, double[] factor)
+    {
+        var grey = Grey(nchw);
+        var mean = grey.mean([1L, 2L, 3L], keepdim: true);
+        return nchw.Minus(mean).mul(PerImage(factor)).Plus(mean);
+    }
+
+    /// <summary>Saturation: g + (x − g) · f[i], g each pixel's luma.</summary>
+    public static Tensor Saturation(Tensor nchw, double[] factor)
+    {
+        var grey = Grey(nchw);
+        return nchw.Minus(grey).mul(PerImage(factor)).Plus(grey);
+    }
+
+    /// <summary>Hue: each image's 3 x 3 YIQ turn (<see cref="ImageTransforms.HueMatrix"/>) times its pixels.</summary>
+    public static Tensor Hue(Tensor nchw, double[] radians)
+    {
+        long n = nchw.shape[0], c = nchw.shape[1], h = nchw.shape[2], w = nchw.shape[3];
+        var matrices = tensor(radians.SelectMany(ImageTransforms.HueMatrix).ToArray(), [n, 3, 3]);
+        return matrices.matmul(nchw.reshape(n, c, h * w)).reshape(n, c, h, w);
+    }
+
+    /// <summary>Zoom by scale[i] about the centre and shift by (dx[i], dy[i]) sides, bilinear, zero outside: one
+    /// sampling grid per image (see <see cref="ImageTransforms.ScaleShift"/>), one grid_sample for the batch.</summary>
+    public static Tensor ScaleShift(Tensor nchw, double[] scale, double[] dx, double[] dy)
+    {
+        var theta = tensor(scale.SelectMany((s, i) => ImageTransforms.Theta(s, dx[i], dy[i])).ToArray(), [scale.Length, 2, 3]);
+        var grid = nn.functional.affine_grid(theta, [.. nchw.shape], align_corners: false);
+        return nn.functional.grid_sample(nchw, grid, GridSampleMode.Bilinear, GridSamplePaddingMode.Zeros, align_corners: false);
+    }
+
+    /// <summary>One float factor per image, shaped to broadcast over N x C x H x W.</summary>
+    static Tensor PerImage(double[] factor) => tensor(factor.Select(f => (float)f).ToArray(), [factor.Length, 1, 1, 1]);
+}
