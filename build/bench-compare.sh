@@ -18,10 +18,16 @@ bench() { # tree, output
   (cd "$1" && dotnet src/MalariaLab.Cli/bin/Release/net10.0/MalariaLab.Cli.dll bench --set=train.threads="$threads" \
      --mirror="$root/../shared/data" --artifacts="$work/artifacts-$(basename "$1")" --output="$2" ${BENCH_ARGS:-} >/dev/null 2>"$2.log")
 }
+# The order flips every round (REV first in odd rounds, the working tree first in even ones): with REV always first,
+# figures neither side had changed (prepare, inference) came out 0.91-1.33x, mostly in the second process's favour,
+# in two 2-round comparisons. Use an even ROUNDS.
 for round in $(seq "$rounds"); do
   echo "round $round of $rounds" >&2
-  bench "$work/rev" "$work/rev-$round.json"
-  bench "$root" "$work/tree-$round.json"
+  if (( round % 2 )); then
+    bench "$work/rev" "$work/rev-$round.json"; bench "$root" "$work/tree-$round.json"
+  else
+    bench "$root" "$work/tree-$round.json"; bench "$work/rev" "$work/rev-$round.json"
+  fi
 done
 python3 - "$work" "$rounds" "$rev" <<'PY'
 import json, statistics, sys
