@@ -63,7 +63,7 @@ public static class CliCommands
         });
 
         yield return Make("predict", "Classify an image, folder or zip with a published run; CSV to --output or stdout.",
-            "`--run=... --input=IMAGE|FOLDER|ZIP --output=CSV`: columns `path,probability_parasitized,label` (plus `error` when an input is unreadable; exit code 4 then). Refuses a run whose files do not match its sealed manifest. `--engine=torch` (default: the TorchSharp weights) or `--engine=onnx` (the run's ONNX file through ONNX Runtime, `--onnx-provider=cpu|cuda|...`; see [ONNX](interop.md#onnx)): the same CSV.",
+            "`--run=... --input=IMAGE|FOLDER|ZIP --output=CSV`: columns `path,probability_parasitized,label` (plus `error` when an input is unreadable; exit code 4 then). Refuses a run whose files do not match its sealed manifest. `--engine=torch` (default: the TorchSharp weights) or `--engine=onnx` (the run's ONNX file through ONNX Runtime, `--onnx-provider=cpu|cuda|...`; see [ONNX](interop.md#onnx)): the same CSV. `--engine=torch-bf16`: the TorchSharp weights in bfloat16, on CPUs with AVX-512-BF16 or AMX only (refused elsewhere, and under an `ONEDNN_MAX_CPU_ISA` below them); the first convolution and the dense head stay float32; probabilities within about 0.04 of torch's. Whether it pays depends on the network: Bench prints `inference batch 256 in bfloat16` (on an AVX-512-BF16 Xeon: 1.2x float32 for compact-cnn, 0.7x for seed-cnn; see [performance](performance.md)).",
             "predict --run=seed-cnn --input=cells/ --output=predictions.csv --engine=onnx", [.. O.SpecOptions, O.Run, O.Input, O.Output, O.Engine, O.OnnxProvider], log, parse =>
         {
             string? output = O.PathOf(parse, O.Output);

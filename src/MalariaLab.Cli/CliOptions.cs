@@ -28,7 +28,7 @@ public static class CliOptions
     public static readonly Option<bool> AllowOverlap = new("--allow-overlap") { Description = "evaluate --input: score data that shares patients or images with the run's training or validation data anyway (the page says so in red)" };
     public static readonly Option<string?> Label = new("--label") { Description = "name of the evaluation folder (default from threshold and subset or input)" };
     public static readonly Option<string?> Output = new("--output") { Description = "file or folder to write (default: see the command)" };
-    public static readonly Option<string> Engine = new("--engine") { Description = "torch (the run's TorchSharp weights) or onnx (its ONNX file through ONNX Runtime)", DefaultValueFactory = _ => "torch" };
+    public static readonly Option<string> Engine = new("--engine") { Description = "torch (the run's TorchSharp weights), torch-bf16 (the same in bfloat16, on CPUs with AVX-512-BF16 or AMX) or onnx (its ONNX file through ONNX Runtime)", DefaultValueFactory = _ => "torch" };
     public static readonly Option<string> OnnxProvider = new("--onnx-provider") { Description = "ONNX Runtime execution provider: cpu, cuda, tensorrt, dml or coreml (cuda needs the Microsoft.ML.OnnxRuntime.Gpu package)", DefaultValueFactory = _ => "cpu" };
     public static readonly Option<int> Repeats = new("--repeats") { Description = "repeats per measurement (the median is reported)", DefaultValueFactory = _ => 3 };
     public static readonly Option<string> Runs = new("--runs") { Description = "comma-separated run references: folders, NAME, NAME/latest, NAME/*, latest", Required = true };
@@ -58,7 +58,7 @@ public static class CliOptions
         Subset.AcceptOnlyFromAmong("auto", "validation", "test");
         Format.AcceptOnlyFromAmong("table", "md", "csv", "json", "html");
         ThresholdRule.AcceptOnlyFromAmong("fixed", "youden", "f1");
-        Engine.AcceptOnlyFromAmong("torch", "onnx");
+        Engine.AcceptOnlyFromAmong("torch", "torch-bf16", "onnx");
         Threshold.Validators.Add(r => { if (Value<double?>(r, out var v) && v is { } t && (t < 0 || t > 1 || double.IsNaN(t))) r.AddError("--threshold: expected a probability in [0, 1]"); });
         HttpTimeout.Validators.Add(r => { if (Value<int>(r, out var v) && v is < 1 or > 3600) r.AddError("--http-timeout: expected 1..3600 seconds"); });
         HttpAttempts.Validators.Add(r => { if (Value<int>(r, out var v) && v is < 1 or > 20) r.AddError("--http-attempts: expected 1..20"); });

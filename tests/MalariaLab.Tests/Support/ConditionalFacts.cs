@@ -72,3 +72,9 @@ public sealed class PythonFactAttribute : FactAttribute
         catch (System.ComponentModel.Win32Exception) { return false; }
     }
 }
+
+/// <summary>A test of bfloat16 inference: needs a CPU that computes bf16 natively (and no ONEDNN_MAX_CPU_ISA below it).</summary>
+public sealed class Bf16FactAttribute : FactAttribute
+{
+    public Bf16FactAttribute() { if (MalariaLab.Foundation.Native.Bf16Support.Check() is (false, var why)) Skip = why; }
+}

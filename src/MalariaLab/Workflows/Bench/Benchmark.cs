@@ -41,6 +41,10 @@ public sealed record BenchResult
     public required double InferenceBatch1LatencyMs { get; init; }
     public required double OnnxInferenceBatch256ImagesPerSecond { get; init; }
     public required double OnnxInferenceBatch1LatencyMs { get; init; }
+    /// <summary>The same network in bfloat16 (Bf16Network, as Predict's --engine=torch-bf16); null where the CPU
+    /// has no native bf16 (Bf16Support).</summary>
+    public required double? InferenceBf16Batch256ImagesPerSecond { get; init; }
+    public required double? InferenceBf16Batch1LatencyMs { get; init; }
     public required long PeakRssBytes { get; init; }
     public required long? PeakRssTrainingBytes { get; init; }
     public required string[] CpuFlags { get; init; }
@@ -115,6 +119,17 @@ public static class Benchmark
         double inferenceBound = 256 * 1000.0 / ComputeCeiling.ConvolutionForwardMilliseconds(net, spec.Preprocess.Size, 256, Math.Max(repeats, 5));
         log.Info($"bench: inference batch 256: {inference:F0} images/s = {inference / inferenceBound:P0} of the convolution bound ({inferenceBound:F0} images/s: " +
                  $"the convolutions' forward alone); batch 1 latency {latency:F2} ms");
+        var (bf16Native, bf16Why) = Bf16Support.Check();
+        (double Batch256, double Batch1LatencyMs)? bf16 = null;
+        if (bf16Native)
+        {
+            manual_seed(0); // the same weights as net
+            using var bf16Net = new Bf16Network(ModelRegistry.Create(spec.Model, spec.Preprocess.Size));
+            bf16Net.eval();
+            bf16 = MeasureInference(bf16Net, data, evalRows, repeats);
+            log.Info($"bench: inference batch 256 in bfloat16: {bf16.Value.Batch256:F0} images/s ({bf16.Value.Batch256 / inference:F2}x float32); batch 1 latency {bf16.Value.Batch1LatencyMs:F2} ms ({bf16Why})");
+        }
+        else log.Info($"bench: inference in bfloat16 not measured: {bf16Why}");
         var (onnxInference, onnxLatency) = OnnxInference(spec, net, data, evalRows, threads, repeats);
         log.Info($"bench: ONNX Runtime inference batch 256: {onnxInference:F0} images/s; batch 1 latency {onnxLatency:F2} ms (same network, exported as weights/*.onnx is)");
 
@@ -127,6 +142,7 @@ public static class Benchmark
             TrainConvolutionBoundImagesPerSecond = convolutionBound, InferenceConvolutionBoundImagesPerSecond = double.IsFinite(inferenceBound) ? inferenceBound : null,
             InferenceBatch256ImagesPerSecond = inference, InferenceBatch1LatencyMs = latency,
             OnnxInferenceBatch256ImagesPerSecond = onnxInference, OnnxInferenceBatch1LatencyMs = onnxLatency,
+            InferenceBf16Batch256ImagesPerSecond = bf16?.Batch256, InferenceBf16Batch1LatencyMs = bf16?.Batch1LatencyMs,
             PeakRssBytes = Math.Max(preparePeak, ProcessMemory.PeakRssBytes()), PeakRssTrainingBytes = peakReset ? ProcessMemory.PeakRssBytes() : null,
             CpuFlags = ceiling.Flags, MatmulGflops = ceiling.Gflops, Bf16MatmulGflops256 = ceiling.Bf16, ForwardMflopsPerImage = ceiling.Flops / 1e6,
             TrainCeilingImagesPerSecond = ceiling.Gflops * 1e9 / (3 * ceiling.Flops), InferenceCeilingImagesPerSecond = ceiling.Gflops * 1e9 / ceiling.Flops,
