@@ -12,21 +12,21 @@ public static class BatchTransforms
     public static Tensor Dihedral(Tensor nchw, int[] k)
     {
         long n = nchw.shape[0], c = nchw.shape[1], h = nchw.shape[2], w = nchw.shape[3];
-        var index = new long[n * h * w];
-        for (int i = 0; i < n; i++) SourcePixels(h, w, k[i]).CopyTo(index, i * h * w);
-        var gather = tensor(index, [n, 1, h * w]).expand(n, c, h * w);
+        using var which = tensor(k.Select(ki => (long)ki).ToArray());
+        var gather = SourcePixels(h, w).index_select(0, which).unsqueeze(1).expand(n, c, h * w);
         return nchw.reshape(n, c, h * w).gather(2, gather).reshape(n, c, h, w);
     }
 
-    static readonly System.Collections.Concurrent.ConcurrentDictionary<(long H, long W, int K), long[]> Sources = new();
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<(long H, long W), Tensor> Sources = new();
 
-    /// <summary>For symmetry k of an h x w image: the flat index of the source pixel of each output pixel (the symmetry
-    /// applied to the image of pixel indices; square images only for the odd symmetries, as for Dihedral).</summary>
-    static long[] SourcePixels(long h, long w, int k) => Sources.GetOrAdd((h, w, k), key =>
+    /// <summary>For each symmetry k of an h x w image, row k: the flat index of the source pixel of each output pixel
+    /// (the symmetry applied to the image of pixel indices; square images only for the odd symmetries, as for
+    /// Dihedral). Made once per size and kept for the process (8 x h x w longs: 147 kB at 48 px).</summary>
+    static Tensor SourcePixels(long h, long w) => Sources.GetOrAdd((h, w), key =>
     {
         using var scope = NewDisposeScope();
-        return ImageTransforms.Dihedral(arange(key.H * key.W, dtype: ScalarType.Int64).reshape(1, key.H, key.W), key.K)
-            .contiguous().data<long>().ToArray();
+        var pixels = arange(key.H * key.W, dtype: ScalarType.Int64).reshape(1, key.H, key.W);
+        return stack([.. Enumerable.Range(0, 8).Select(s => ImageTransforms.Dihedral(pixels, s).reshape(-1))]).DetachFromDisposeScope();
     });
 
     /// <summary>Brightness: x · f[i].</summary>
