@@ -39,7 +39,7 @@ public sealed class Augmenter(AugmentSpec spec, long seed, double pixelMax)
 
     public Tensor Apply(Tensor batch, long[] rows, int epoch)
     {
-        if (!Enabled) return batch;
+        if (!Enabled || rows.Length == 0) return batch;
         var draws = rows.Select(r => Draws(r, epoch)).ToArray();
         var first = draws[0];
         var x = batch;
