@@ -51,6 +51,13 @@ public static class HeldScalars
         return a.add_(s, One);
     }
 
+    /// <summary>a / v (an integer, as a / views).</summary>
+    public static Tensor DividedBy(this Tensor a, int v)
+    {
+        using var s = v.ToScalar();
+        return a.div(s);
+    }
+
     /// <summary>a / v, in place.</summary>
     public static Tensor DividedInPlace(this Tensor a, double v)
     {

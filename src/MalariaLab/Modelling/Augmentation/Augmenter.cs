@@ -42,6 +42,9 @@ public sealed class Augmenter(AugmentSpec spec, long seed, double pixelMax)
         if (!Enabled || rows.Length == 0) return batch;
         var draws = rows.Select(r => Draws(r, epoch)).ToArray();
         var first = draws[0];
+        // Without zoom and shift, each symmetry's view keeps its own memory order into the contrast's mean, which a
+        // batch (one layout) cannot reproduce bit for bit: such specs go image by image, as before batching.
+        if (first.Symmetry is not null && first.Geometry is null && first.Contrast is not null) return OneByOne(batch, draws);
         var x = batch;
         if (first.Symmetry is not null) x = BatchTransforms.Dihedral(x, [.. draws.Select(d => d.Symmetry!.Value)]);
         if (first.Geometry is not null)
@@ -53,4 +56,18 @@ public sealed class Augmenter(AugmentSpec spec, long seed, double pixelMax)
         if (first.HueRadians is not null) x = BatchTransforms.Hue(x, [.. draws.Select(d => d.HueRadians!.Value)]);
         return x.ClampZeroTo(pixelMax);
     }
+
+    /// <summary>Each image through <see cref="ImageTransforms"/> alone.</summary>
+    Tensor OneByOne(Tensor batch, ImageDraws[] draws) =>
+        stack([.. draws.Select((d, i) =>
+        {
+            var x = batch[i];
+            if (d.Symmetry is int k) x = ImageTransforms.Dihedral(x, k);
+            if (d.Geometry is var (scale, dx, dy)) x = ImageTransforms.ScaleShift(x, scale, dx, dy);
+            if (d.Brightness is double b) x = ImageTransforms.Brightness(x, b);
+            if (d.Contrast is double c) x = ImageTransforms.Contrast(x, c);
+            if (d.Saturation is double s) x = ImageTransforms.Saturation(x, s);
+            if (d.HueRadians is double h) x = ImageTransforms.Hue(x, h);
+            return x.ClampZeroTo(pixelMax);
+        })]);
 }

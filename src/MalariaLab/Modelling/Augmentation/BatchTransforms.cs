@@ -12,6 +12,7 @@ public static class BatchTransforms
     public static Tensor Dihedral(Tensor nchw, int[] k)
     {
         long n = nchw.shape[0], c = nchw.shape[1], h = nchw.shape[2], w = nchw.shape[3];
+        if (h != w) throw new ArgumentException($"symmetries need square images, got {h} x {w}");
         using var which = tensor(k.Select(ki => (long)ki).ToArray());
         var gather = SourcePixels(h, w).index_select(0, which).unsqueeze(1).expand(n, c, h * w);
         return nchw.reshape(n, c, h * w).gather(2, gather).reshape(n, c, h, w);
@@ -20,12 +21,12 @@ public static class BatchTransforms
     static readonly System.Collections.Concurrent.ConcurrentDictionary<(long H, long W), Tensor> Sources = new();
 
     /// <summary>For each symmetry k of an h x w image, row k: the flat index of the source pixel of each output pixel
-    /// (the symmetry applied to the image of pixel indices; square images only for the odd symmetries, as for
-    /// Dihedral). Made once per size and kept for the process (8 x h x w longs: 147 kB at 48 px).</summary>
+    /// (the symmetry applied to the image of pixel indices; square images only: symmetries 1, 3, 4 and 6
+    /// swap height and width). Made once per size and kept for the process (8 x h x w longs: 147 kB at 48 px).</summary>
     static Tensor SourcePixels(long h, long w) => Sources.GetOrAdd((h, w), key =>
     {
         using var scope = NewDisposeScope();
-        var pixels = arange(key.H * key.W, dtype: ScalarType.Int64).reshape(1, key.H, key.W);
+        var pixels = tensor(Enumerable.Range(0, (int)(key.H * key.W)).Select(i => (long)i).ToArray(), [1, key.H, key.W]);
         return stack([.. Enumerable.Range(0, 8).Select(s => ImageTransforms.Dihedral(pixels, s).reshape(-1))]).DetachFromDisposeScope();
     });
 
@@ -35,12 +36,13 @@ public static class BatchTransforms
     /// <summary>Luma (ITU-R 601) of each pixel, as N x 1 x H x W.</summary>
     public static Tensor Grey(Tensor nchw) => nchw[.., 0].Times(0.299).Plus(nchw[.., 1].Times(0.587)).Plus(nchw[.., 2].Times(0.114)).unsqueeze(1);
 
-    /// <summary>Contrast: m + (x − m) · f[i], m image i's mean luma (one reduction per image over its H x W
-    /// contiguous values, summed in the order a mean of that image alone sums them).</summary>
+    /// <summary>Contrast: m + (x − m) · f[i], m image i's mean luma. The means are taken image by image, each as the
+    /// same full reduction the per-image transform makes: one batched reduction sums an image serially, while a
+    /// full one over 32,768 values or more (from 182 px) is split across threads, and the bits differ.</summary>
     public static Tensor Contrast(Tensor nchw, double[] factor)
     {
         var grey = Grey(nchw);
-        var mean = grey.mean([1L, 2L, 3L], keepdim: true);
+        var mean = stack([.. Enumerable.Range(0, factor.Length).Select(i => grey[i].mean())]).reshape(-1, 1, 1, 1);
         return nchw.Minus(mean).mul(PerImage(factor)).Plus(mean);
     }
 

@@ -51,8 +51,8 @@ public static class Evaluator
                 var (x, _) = data.Batch(rows[start..Math.Min(rows.Length, start + BatchSize)]);
                 Tensor sum = zeros(x.shape[0]);
                 for (int k = 0; k < views; k++)
-                    sum = sum + sigmoid(model.forward(View(x, tta, k)).squeeze(1));
-                (sum / views).data<float>().CopyTo(probabilities, start);
+                    sum = sum.Plus(sigmoid(model.forward(View(x, tta, k)).squeeze(1)));
+                sum.DividedBy(views).data<float>().CopyTo(probabilities, start);
             }
         }
         model.train(wasTraining);

@@ -57,6 +57,7 @@ public class AugmenterTests
         "none 0.2 0 0.2 0.05 0 0",
         "none 0 0 0 0 0.1 0",
         "dihedral8 0 0 0 0 0 0",
+        "dihedral8 0.1 0.3 0.1 0.02 0 0",          // symmetries and colour, no geometry
     };
 
     [Theory]
@@ -66,9 +67,10 @@ public class AugmenterTests
         var v = settings.Split(' ');
         double D(int i) => double.Parse(v[i], System.Globalization.CultureInfo.InvariantCulture);
         var spec = new AugmentSpec(v[0], D(1), D(2), D(3), D(4), D(5), D(6));
-        foreach (var (n, size, pixelMax) in new[] { (8, 48, 255.0), (64, 48, 1.0), (5, 17, 1.0) })
+        foreach (var (n, size, pixelMax) in new[] { (8, 48, 255.0), (64, 48, 1.0), (5, 17, 1.0), (3, 192, 1.0) })
         {
-            var batch = rand(n, 3, size, size, generator: new TorchSharp.torch.Generator((ulong)n)) * pixelMax;
+            // Channels-last, as TrainingData hands batches to the augmenter.
+            var batch = (rand(n, size, size, 3, generator: new TorchSharp.torch.Generator((ulong)n)) * pixelMax).permute(0, 3, 1, 2);
             var rows = Enumerable.Range(0, n).Select(i => (long)(7 * i + 3)).ToArray();
             var augmenter = new Augmenter(spec, 42, pixelMax);
             for (int epoch = 1; epoch <= 3; epoch++)
