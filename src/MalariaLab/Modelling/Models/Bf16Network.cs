@@ -5,9 +5,11 @@ namespace MalariaLab.Modelling.Models;
 
 /// <summary>A network run for inference with its convolutional trunk in bfloat16 and its dense head in float32: the
 /// convolutions (and the batch norms, pools and blocks between them) take bf16 weights and activations, and the
-/// activations go back to float32 before the first dense layer, so the logit is not rounded to bf16's 8-bit mantissa
-/// (the whole network in bf16 moved the sample's accuracy by 0.19 point; see docs/performance.md). Evaluator, Predict
-/// and Bench use it like the float32 network. Converts the layers of the network it is given: pass one made for the
+/// activations go back to float32 before the first dense layer, so the logit is not rounded to bf16's 8-bit mantissa.
+/// The first convolution keeps float32 weights and pixels: that cut the largest probability change of the tests'
+/// sample network from 0.077 to 0.018 (docs/performance.md). Predict and Bench (through Evaluator.Run) use it
+/// like the float32 network. It runs the steps in their Keras order, so it does not pool first as SeedCnn's own
+/// inference does. Converts the layers of the network it is given: pass one made for the
 /// purpose. Only where <see cref="Foundation.Native.Bf16Support"/> says the CPU computes bfloat16 natively.</summary>
 public sealed class Bf16Network : nn.Module<Tensor, Tensor>
 {
