@@ -44,7 +44,7 @@ public sealed class Augmenter(AugmentSpec spec, long seed, double pixelMax)
         var first = draws[0];
         // Without zoom and shift, each symmetry's view keeps its own memory order into the contrast's mean, which a
         // batch (one layout) cannot reproduce bit for bit: such specs go image by image, as before batching.
-        if (first.Symmetry is not null && first.Geometry is null && first.Contrast is not null) return OneByOne(batch, draws);
+        if (first.Symmetry is not null && first.Geometry is null && first.Contrast is not null) return ImageByImage(batch, draws);
         var x = batch;
         if (first.Symmetry is not null) x = BatchTransforms.Dihedral(x, [.. draws.Select(d => d.Symmetry!.Value)]);
         if (first.Geometry is not null)
@@ -57,8 +57,12 @@ public sealed class Augmenter(AugmentSpec spec, long seed, double pixelMax)
         return x.ClampZeroTo(pixelMax);
     }
 
-    /// <summary>Each image through <see cref="ImageTransforms"/> alone.</summary>
-    Tensor OneByOne(Tensor batch, ImageDraws[] draws) =>
+    /// <summary>Each image through <see cref="ImageTransforms"/> alone, with its <see cref="Draws"/>: the augmentation
+    /// as first written, which <see cref="Apply"/> reproduces bit for bit (the tests' reference).</summary>
+    public Tensor ApplyImageByImage(Tensor batch, long[] rows, int epoch) =>
+        ImageByImage(batch, [.. rows.Select(r => Draws(r, epoch))]);
+
+    Tensor ImageByImage(Tensor batch, ImageDraws[] draws) =>
         stack([.. draws.Select((d, i) =>
         {
             var x = batch[i];
