@@ -1,0 +1,188 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using CsCheck;
+using MalariaLab.Data.Imaging;
+using MalariaLab.Tests.Support;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace MalariaLab.Tests.Data.Imaging;
+
+/// <summary>The direct PNG path gives ImageSharp's pixels for every file it takes, and declines (so ImageSharp decodes
+/// or refuses, as before) every file that is not a regular 8-bit RGB(A) PNG. Pillow's bytes for the sample are
+/// checked through ImageDecoder in PillowParityTests.</summary>
+public class PngRgb8Tests
+{
+    static byte[] ImageSharpPixels(byte[] png)
+    {
+        using var image = Image.Load<Rgb24>(png);
+        var pixels = new byte[image.Width * image.Height * 3];
+        image.CopyPixelDataTo(pixels);
+        return pixels;
+    }
+
+    [Fact]
+    public void Every_sample_crop_is_taken_and_decodes_to_imagesharps_pixels()
+    {
+        using var zip = ZipFile.OpenRead(TestPaths.SampleZip);
+        int taken = 0;
+        foreach (var entry in zip.Entries.Where(e => e.FullName.EndsWith(".png", StringComparison.Ordinal)))
+        {
+            using var stream = entry.Open();
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            byte[] png = buffer.ToArray();
+            var direct = PngRgb8.TryDecode(png) ?? throw new Xunit.Sdk.XunitException($"{entry.FullName}: declined");
+            Assert.True(ImageSharpPixels(png).AsSpan().SequenceEqual(direct.Pixels), entry.FullName);
+            taken++;
+        }
+        Assert.Equal(3703, taken);
+    }
+
+    static byte[] Encode(Image image, PngColorType type, PngFilterMethod filter, PngInterlaceMode interlace = PngInterlaceMode.None)
+    {
+        using var stream = new MemoryStream();
+        image.SaveAsPng(stream, new PngEncoder { ColorType = type, BitDepth = PngBitDepth.Bit8, FilterMethod = filter, InterlaceMethod = interlace });
+        return stream.ToArray();
+    }
+
+    [Fact]
+    public void Every_row_filter_in_rgb_and_rgba_decodes_to_imagesharps_pixels()
+    {
+        var filters = new[] { PngFilterMethod.None, PngFilterMethod.Sub, PngFilterMethod.Up, PngFilterMethod.Average, PngFilterMethod.Paeth, PngFilterMethod.Adaptive };
+        Gen.Select(Gen.Int[1, 70], Gen.Int[1, 70], Gen.Int, Gen.Int[0, filters.Length - 1], Gen.Bool).Sample((width, height, seed, filter, alpha) =>
+        {
+            var random = new Random(seed);
+            var rgba = new byte[width * height * 4];
+            random.NextBytes(rgba);
+            // Smooth areas as well as noise, so the adaptive filter picks every kind of row.
+            for (int i = 0; i < rgba.Length / 2; i++) rgba[i] = (byte)(i / 7);
+            using var image = Image.LoadPixelData<Rgba32>(rgba, width, height);
+            byte[] png = Encode(image, alpha ? PngColorType.RgbWithAlpha : PngColorType.Rgb, filters[filter]);
+            var direct = PngRgb8.TryDecode(png);
+            return direct is not null && direct.Width == width && direct.Height == height && ImageSharpPixels(png).AsSpan().SequenceEqual(direct.Pixels);
+        }, iter: 300);
+    }
+
+    static byte[] Sample(PngColorType type = PngColorType.Rgb, PngInterlaceMode interlace = PngInterlaceMode.None)
+    {
+        var rgba = new byte[23 * 17 * 4];
+        new Random(5).NextBytes(rgba);
+        using var image = Image.LoadPixelData<Rgba32>(rgba, 23, 17);
+        return Encode(image, type, PngFilterMethod.Adaptive, interlace);
+    }
+
+    /// <summary>The chunk of <paramref name="type"/>'s offset (its length field).</summary>
+    static int ChunkAt(byte[] png, string type)
+    {
+        for (int at = 8; at + 8 <= png.Length; at += 12 + (int)BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(at)))
+            if (System.Text.Encoding.ASCII.GetString(png, at + 4, 4) == type) return at;
+        throw new InvalidOperationException($"no {type} chunk");
+    }
+
+    static byte[] Chunk(string type, byte[] data)
+    {
+        var chunk = new byte[12 + data.Length];
+        BinaryPrimitives.WriteUInt32BigEndian(chunk, (uint)data.Length);
+        System.Text.Encoding.ASCII.GetBytes(type).CopyTo(chunk, 4);
+        data.CopyTo(chunk, 8);
+        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(8 + data.Length), System.IO.Hashing.Crc32.HashToUInt32(chunk.AsSpan(4, 4 + data.Length)));
+        return chunk;
+    }
+
+    static byte[] Insert(byte[] png, int at, byte[] chunk) => [.. png[..at], .. chunk, .. png[at..]];
+
+    /// <summary>An IDAT holding <paramref name="raw"/> (filter bytes included) in place of the image's own.</summary>
+    static byte[] WithImageData(byte[] png, byte[] raw)
+    {
+        int at = ChunkAt(png, "IDAT");
+        int end = ChunkAt(png, "IEND");
+        using var deflated = new MemoryStream();
+        using (var zlib = new ZLibStream(deflated, CompressionLevel.Optimal, leaveOpen: true)) zlib.Write(raw);
+        return [.. png[..at], .. Chunk("IDAT", deflated.ToArray()), .. png[end..]];
+    }
+
+    public static TheoryData<string> Declined => new()
+    {
+        "palette", "grey", "grey with alpha", "16-bit", "interlaced", "a bad IDAT CRC", "a bad tIME CRC", "cut short", "data after IEND",
+        "a gAMA chunk", "a tRNS chunk", "IDAT runs split by a tEXt chunk", "a row filter of 5", "one byte more image data", "one byte less image data",
+        "wider than MaxSide", "not a PNG",
+    };
+
+    [Theory]
+    [MemberData(nameof(Declined))]
+    public void A_png_of_another_kind_or_irregular_is_declined(string what)
+    {
+        byte[] rgb = Sample();
+        int stride = 23 * 3 + 1;
+        byte[] png = what switch
+        {
+            "palette" => Sample(PngColorType.Palette),
+            "grey" => Sample(PngColorType.Grayscale),
+            "grey with alpha" => Sample(PngColorType.GrayscaleWithAlpha),
+            "16-bit" => Encode16(),
+            "interlaced" => Sample(interlace: PngInterlaceMode.Adam7),
+            "a bad IDAT CRC" => Flip(rgb, ChunkAt(rgb, "IDAT") + 10),
+            "a bad tIME CRC" => Flip(Insert(rgb, ChunkAt(rgb, "IDAT"), Chunk("tIME", [7, 234, 12, 3, 9, 0, 0])), ChunkAt(rgb, "IDAT") + 9),
+            "cut short" => rgb[..^1],
+            "data after IEND" => [.. rgb, 0],
+            "a gAMA chunk" => Insert(rgb, ChunkAt(rgb, "IDAT"), Chunk("gAMA", [0, 0, 0xB1, 0x8F])),
+            "a tRNS chunk" => Insert(rgb, ChunkAt(rgb, "IDAT"), Chunk("tRNS", [0, 1, 0, 2, 0, 3])),
+            "IDAT runs split by a tEXt chunk" => SplitImageData(rgb),
+            "a row filter of 5" => WithImageData(rgb, [.. Enumerable.Range(0, 17 * stride).Select(i => (byte)(i == 5 * stride ? 5 : i % stride == 0 ? 0 : i))]),
+            "one byte more image data" => WithImageData(rgb, new byte[17 * stride + 1]),
+            "one byte less image data" => WithImageData(rgb, new byte[17 * stride - 1]),
+            "wider than MaxSide" => WithSize(rgb, ImageDecoder.MaxSide + 1, 17),
+            "not a PNG" => [0xFF, 0xD8, .. rgb[2..]],
+            _ => throw new ArgumentException(what),
+        };
+        Assert.Null(PngRgb8.TryDecode(png));
+    }
+
+    [Fact]
+    public void The_well_formed_variants_of_those_inputs_are_taken()
+    {
+        // So each declined case above is declined for its one defect, not for the way the test builds files.
+        byte[] rgb = Sample();
+        int stride = 23 * 3 + 1;
+        Assert.NotNull(PngRgb8.TryDecode(Insert(rgb, ChunkAt(rgb, "IDAT"), Chunk("tIME", [7, 234, 12, 3, 9, 0, 0]))));
+        Assert.NotNull(PngRgb8.TryDecode(Insert(rgb, ChunkAt(rgb, "IDAT"), Chunk("tEXt", "Software\0test"u8.ToArray()))));
+        var zeros = PngRgb8.TryDecode(WithImageData(rgb, new byte[17 * stride]))!;
+        Assert.All(zeros.Pixels, p => Assert.Equal(0, p));
+        byte[] filtered = [.. Enumerable.Range(0, 17 * stride).Select(i => (byte)(i % stride == 0 ? 4 : i))];
+        Assert.True(ImageSharpPixels(WithImageData(rgb, filtered)).AsSpan().SequenceEqual(PngRgb8.TryDecode(WithImageData(rgb, filtered))!.Pixels));
+        Assert.NotNull(PngRgb8.TryDecode(WithSize(WithImageData(rgb, new byte[17 * stride]), 23, 17)));
+    }
+
+    static byte[] Flip(byte[] png, int at)
+    {
+        var copy = (byte[])png.Clone();
+        copy[at] ^= 1;
+        return copy;
+    }
+
+    static byte[] SplitImageData(byte[] png)
+    {
+        int at = ChunkAt(png, "IDAT"), length = (int)BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(at));
+        var data = png.AsSpan(at + 8, length).ToArray();
+        int half = length / 2;
+        return [.. png[..at], .. Chunk("IDAT", data[..half]), .. Chunk("tEXt", "a\0b"u8.ToArray()), .. Chunk("IDAT", data[half..]), .. png[(at + 12 + length)..]];
+    }
+
+    static byte[] WithSize(byte[] png, int width, int height)
+    {
+        var header = png.AsSpan(ChunkAt(png, "IHDR") + 8, 13).ToArray();
+        BinaryPrimitives.WriteUInt32BigEndian(header, (uint)width);
+        BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(4), (uint)height);
+        return [.. png[..8], .. Chunk("IHDR", header), .. png[(8 + 25)..]];
+    }
+
+    static byte[] Encode16()
+    {
+        using var image = new Image<Rgb48>(9, 9);
+        using var stream = new MemoryStream();
+        image.SaveAsPng(stream, new PngEncoder { ColorType = PngColorType.Rgb, BitDepth = PngBitDepth.Bit16 });
+        return stream.ToArray();
+    }
+}
