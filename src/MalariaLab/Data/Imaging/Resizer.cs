@@ -55,6 +55,7 @@ public static class Resizer
 
     // Pillow's fixed-point precision for 8-bit resampling: coefficients are scaled by 2^22 and rounded.
     const int PrecisionBits = 32 - 8 - 2;
+    const int Half = 1 << (PrecisionBits - 1); // rounds the fixed-point sum to nearest
 
     /// <summary>Pillow's BILINEAR resize (ImagingResample): a triangle filter whose support is widened by the
     /// scale when shrinking, coefficients precomputed per output pixel in double, normalised to sum 1, then
@@ -69,14 +70,25 @@ public static class Resizer
             var (bounds, coefficients, k) = Coefficients(w, width);
             var horizontal = new byte[width * h * 3];
             for (int y = 0; y < h; y++)
-            for (int x = 0; x < width; x++)
             {
-                int start = bounds[x * 2], count = bounds[x * 2 + 1];
-                for (int c = 0; c < 3; c++)
+                var source = pixels.AsSpan(y * w * 3, w * 3);
+                var output = horizontal.AsSpan(y * width * 3, width * 3);
+                for (int x = 0; x < width; x++)
                 {
-                    int sum = 1 << (PrecisionBits - 1);
-                    for (int i = 0; i < count; i++) sum += pixels[(y * w + start + i) * 3 + c] * coefficients[x * k + i];
-                    horizontal[(y * width + x) * 3 + c] = Clip8(sum);
+                    int start = bounds[x * 2], count = bounds[x * 2 + 1];
+                    var weights = coefficients.AsSpan(x * k, count);
+                    var taps = source.Slice(start * 3, count * 3);
+                    int r = Half, g = Half, b = Half;
+                    for (int i = 0; i < weights.Length; i++)
+                    {
+                        int weight = weights[i];
+                        r += taps[i * 3] * weight;
+                        g += taps[i * 3 + 1] * weight;
+                        b += taps[i * 3 + 2] * weight;
+                    }
+                    output[x * 3] = Clip8(r);
+                    output[x * 3 + 1] = Clip8(g);
+                    output[x * 3 + 2] = Clip8(b);
                 }
             }
             pixels = horizontal;
@@ -86,16 +98,21 @@ public static class Resizer
         {
             var (bounds, coefficients, k) = Coefficients(h, height);
             var vertical = new byte[w * height * 3];
+            // A whole output row at a time: each source row, times its weight, added into one accumulator row
+            // (integer sums, so the order of the terms does not change a bit).
+            var sums = new int[w * 3];
             for (int y = 0; y < height; y++)
             {
                 int start = bounds[y * 2], count = bounds[y * 2 + 1];
-                for (int x = 0; x < w; x++)
-                for (int c = 0; c < 3; c++)
+                sums.AsSpan().Fill(Half);
+                for (int i = 0; i < count; i++)
                 {
-                    int sum = 1 << (PrecisionBits - 1);
-                    for (int i = 0; i < count; i++) sum += pixels[((start + i) * w + x) * 3 + c] * coefficients[y * k + i];
-                    vertical[(y * w + x) * 3 + c] = Clip8(sum);
+                    int weight = coefficients[y * k + i];
+                    var row = pixels.AsSpan((start + i) * w * 3, w * 3);
+                    for (int j = 0; j < row.Length; j++) sums[j] += row[j] * weight;
                 }
+                var output = vertical.AsSpan(y * w * 3, w * 3);
+                for (int j = 0; j < output.Length; j++) output[j] = Clip8(sums[j]);
             }
             pixels = vertical;
         }

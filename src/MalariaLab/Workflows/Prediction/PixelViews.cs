@@ -16,7 +16,8 @@ public static class PixelViews
         var map = Maps.GetOrAdd((size, tta, k), key => SourceMap(key.Size, key.Tta, key.K));
         var output = new byte[nhwc.Length];
         int image = size * size * 3;
-        for (int n = 0; n < count; n++)
+        // Images are independent: both cores copy (this sits between decoding and the forward pass, not beside them).
+        Parallel.For(0, count, n =>
         {
             var from = nhwc.AsSpan(n * image, image);
             var to = output.AsSpan(n * image, image);
@@ -27,7 +28,7 @@ public static class PixelViews
                 to[at + 1] = from[source + 1];
                 to[at + 2] = from[source + 2];
             }
-        }
+        });
         return output;
     }
 

@@ -68,9 +68,12 @@ public static class Predictor
     {
         var results = new List<PredictedImage>();
         var batch = new List<(string Path, byte[] Pixels)>();
+        var total = System.Diagnostics.Stopwatch.StartNew();
+        var classifying = new System.Diagnostics.Stopwatch();
         void Flush()
         {
             if (batch.Count == 0) return;
+            classifying.Start();
             int image = batch[0].Pixels.Length;
             var pixels = new byte[batch.Count * image];
             for (int i = 0; i < batch.Count; i++) batch[i].Pixels.CopyTo(pixels, i * image);
@@ -79,6 +82,7 @@ public static class Predictor
             for (int i = 0; i < batch.Count; i++)
                 results.Add(new PredictedImage(batch[i].Path, p[i], p[i] >= threshold ? Labels.Parasitized : Labels.Uninfected, null));
             batch.Clear();
+            classifying.Stop();
         }
         foreach (var chunk in PreparedInputs.Chunks(Inputs(input), spec.Preprocess, Evaluator.BatchSize))
             foreach (var item in chunk)
@@ -92,6 +96,8 @@ public static class Predictor
             throw new MalariaLabException($"{input}: no images found ({string.Join(", ", ImageDecoder.Extensions)}, in a folder searched recursively, or in a zip)");
         int failed = results.Count(r => r.Error is not null);
         log.Info($"predict: {Plural.Of(results.Count, "image")}, {results.Count(r => r.Label == Labels.Parasitized)} Parasitized, {failed} unreadable");
+        log.Info($"predict: {results.Count / total.Elapsed.TotalSeconds:F0} images/s ({total.Elapsed.TotalSeconds:F2} s: reading and decoding {(total.Elapsed - classifying.Elapsed).TotalSeconds:F2} s, " +
+                 $"classifying {classifying.Elapsed.TotalSeconds:F2} s{(classifiers.Any(c => c.Tta != "none") ? ", test-time views included" : "")})");
         return results.OrderBy(r => r.Path, StringComparer.Ordinal).ToList();
     }
 
