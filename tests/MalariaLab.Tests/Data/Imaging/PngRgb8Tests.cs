@@ -106,8 +106,11 @@ public class PngRgb8Tests
     public static TheoryData<string> Declined => new()
     {
         "palette", "grey", "grey with alpha", "16-bit", "interlaced", "a bad IDAT CRC", "a bad tIME CRC", "cut short", "data after IEND",
-        "a gAMA chunk", "a tRNS chunk", "IDAT runs split by a tEXt chunk", "a row filter of 5", "one byte more image data", "one byte less image data",
+        "a gAMA chunk", "a tRNS chunk", "IDAT runs split by a tIME chunk", "a row filter of 5", "one byte more image data", "one byte less image data",
         "wider than MaxSide", "not a PNG",
+        // What a red-team review found ImageSharp refuses or reads otherwise while a first version here took it:
+        "a zlib preset dictionary", "a tEXt chunk", "a zTXt chunk", "an iTXt chunk", "a pHYs chunk of 8 bytes", "an empty IDAT", "a first IDAT of one byte",
+        "more image than deflate can make of the data",
     };
 
     [Theory]
@@ -129,7 +132,15 @@ public class PngRgb8Tests
             "data after IEND" => [.. rgb, 0],
             "a gAMA chunk" => Insert(rgb, ChunkAt(rgb, "IDAT"), Chunk("gAMA", [0, 0, 0xB1, 0x8F])),
             "a tRNS chunk" => Insert(rgb, ChunkAt(rgb, "IDAT"), Chunk("tRNS", [0, 1, 0, 2, 0, 3])),
-            "IDAT runs split by a tEXt chunk" => SplitImageData(rgb),
+            "IDAT runs split by a tIME chunk" => SplitImageData(rgb, Chunk("tIME", [7, 234, 12, 3, 9, 0, 0])),
+            "a zlib preset dictionary" => WithDictionaryFlag(rgb),
+            "a tEXt chunk" => Insert(rgb, ChunkAt(rgb, "IDAT"), Chunk("tEXt", "Software\0test"u8.ToArray())),
+            "a zTXt chunk" => Insert(rgb, ChunkAt(rgb, "IDAT"), Chunk("zTXt", "Comment\0"u8.ToArray())),
+            "an iTXt chunk" => Insert(rgb, ChunkAt(rgb, "IDAT"), Chunk("iTXt", "Comment"u8.ToArray())),
+            "a pHYs chunk of 8 bytes" => Insert(rgb, ChunkAt(rgb, "IDAT"), Chunk("pHYs", new byte[8])),
+            "an empty IDAT" => Insert(rgb, ChunkAt(rgb, "IDAT"), Chunk("IDAT", [])),
+            "a first IDAT of one byte" => SplitImageData(rgb, null, firstLength: 1),
+            "more image than deflate can make of the data" => WithSize(rgb, 2000, 2000),
             "a row filter of 5" => WithImageData(rgb, [.. Enumerable.Range(0, 17 * stride).Select(i => (byte)(i == 5 * stride ? 5 : i % stride == 0 ? 0 : i))]),
             "one byte more image data" => WithImageData(rgb, new byte[17 * stride + 1]),
             "one byte less image data" => WithImageData(rgb, new byte[17 * stride - 1]),
@@ -147,12 +158,22 @@ public class PngRgb8Tests
         byte[] rgb = Sample();
         int stride = 23 * 3 + 1;
         Assert.NotNull(PngRgb8.TryDecode(Insert(rgb, ChunkAt(rgb, "IDAT"), Chunk("tIME", [7, 234, 12, 3, 9, 0, 0]))));
-        Assert.NotNull(PngRgb8.TryDecode(Insert(rgb, ChunkAt(rgb, "IDAT"), Chunk("tEXt", "Software\0test"u8.ToArray()))));
+        Assert.NotNull(PngRgb8.TryDecode(Insert(rgb, ChunkAt(rgb, "IDAT"), Chunk("pHYs", [0, 0, 11, 19, 0, 0, 11, 19, 1]))));
+        Assert.NotNull(PngRgb8.TryDecode(SplitImageData(rgb, null, firstLength: 2)));
         var zeros = PngRgb8.TryDecode(WithImageData(rgb, new byte[17 * stride]))!;
         Assert.All(zeros.Pixels, p => Assert.Equal(0, p));
         byte[] filtered = [.. Enumerable.Range(0, 17 * stride).Select(i => (byte)(i % stride == 0 ? 4 : i))];
         Assert.True(ImageSharpPixels(WithImageData(rgb, filtered)).AsSpan().SequenceEqual(PngRgb8.TryDecode(WithImageData(rgb, filtered))!.Pixels));
         Assert.NotNull(PngRgb8.TryDecode(WithSize(WithImageData(rgb, new byte[17 * stride]), 23, 17)));
+    }
+
+    [Fact]
+    public void A_file_declaring_more_image_than_its_data_can_hold_is_declined_before_the_memory_is_taken()
+    {
+        byte[] png = WithSize(Sample(), 5000, 5000); // 75 MB of rows from about a kilobyte of deflate data
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Null(PngRgb8.TryDecode(png));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, $"{GC.GetAllocatedBytesForCurrentThread() - before} bytes allocated");
     }
 
     static byte[] Flip(byte[] png, int at)
@@ -162,12 +183,25 @@ public class PngRgb8Tests
         return copy;
     }
 
-    static byte[] SplitImageData(byte[] png)
+    /// <summary>The image data in two IDAT chunks (the first of <paramref name="firstLength"/> bytes, or half), with
+    /// <paramref name="between"/> between them if given.</summary>
+    static byte[] SplitImageData(byte[] png, byte[]? between, int? firstLength = null)
     {
         int at = ChunkAt(png, "IDAT"), length = (int)BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(at));
         var data = png.AsSpan(at + 8, length).ToArray();
-        int half = length / 2;
-        return [.. png[..at], .. Chunk("IDAT", data[..half]), .. Chunk("tEXt", "a\0b"u8.ToArray()), .. Chunk("IDAT", data[half..]), .. png[(at + 12 + length)..]];
+        int split = firstLength ?? length / 2;
+        return [.. png[..at], .. Chunk("IDAT", data[..split]), .. between ?? [], .. Chunk("IDAT", data[split..]), .. png[(at + 12 + length)..]];
+    }
+
+    /// <summary>The zlib header's FDICT bit set (and its check bits made valid again), as a stream needing a preset dictionary.</summary>
+    static byte[] WithDictionaryFlag(byte[] png)
+    {
+        int at = ChunkAt(png, "IDAT"), length = (int)BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(at));
+        var data = png.AsSpan(at + 8, length).ToArray();
+        int cmf = data[0], flg = (data[1] | 0x20) & 0xE0;
+        flg |= 31 - (cmf * 256 + flg) % 31;
+        byte[] stream = [data[0], (byte)flg, 0, 0, 0, 1, .. data[2..]];
+        return [.. png[..at], .. Chunk("IDAT", stream), .. png[(at + 12 + length)..]];
     }
 
     static byte[] WithSize(byte[] png, int width, int height)
