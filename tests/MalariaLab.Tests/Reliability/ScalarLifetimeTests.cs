@@ -37,7 +37,9 @@ public class ScalarLifetimeTests
                 for (int step = 0; step < 1500; step++)
                 {
                     adam.ZeroGrad();
-                    using (no_grad()) weights.grad!.add_(gradient);
+                    // copy_, not add_: TorchSharp's add_(tensor) makes an implicit alpha Scalar of its own, and this
+                    // line raced the collector once in a full suite (the loop being tested is FlatAdam's).
+                    using (no_grad()) weights.grad!.copy_(gradient);
                     adam.Step();
                 }
                 return weights.bytes.ToArray();
