@@ -11,10 +11,13 @@ public static class PixelViews
     /// delegate call and an Array.Copy: TTA's eight views of a 256-image batch are 4.7M pixels).</summary>
     static readonly ConcurrentDictionary<(int Size, string Tta, int K), int[]> Maps = new();
 
-    public static byte[] View(byte[] nhwc, int count, int size, string tta, int k)
+    public static byte[] View(byte[] nhwc, int count, int size, string tta, int k) => View(nhwc, count, size, tta, k, new byte[nhwc.Length]);
+
+    /// <summary>The view written into <paramref name="output"/> (reused across batches: Predict's are megabytes each,
+    /// on the large-object heap).</summary>
+    public static byte[] View(byte[] nhwc, int count, int size, string tta, int k, byte[] output)
     {
         var map = Maps.GetOrAdd((size, tta, k), key => SourceMap(key.Size, key.Tta, key.K));
-        var output = new byte[nhwc.Length];
         int image = size * size * 3;
         // Images are independent: both cores copy (this sits between decoding and the forward pass, not beside them).
         Parallel.For(0, count, n =>

@@ -157,9 +157,10 @@ public static class Predictor
         if (tta == "none") return classifier.Probabilities(nhwc, count);
         int views = tta == "flips" ? 4 : 8;
         var sum = new double[count];
+        var view = new byte[nhwc.Length];
         for (int k = 0; k < views; k++)
         {
-            var p = classifier.Probabilities(PixelViews.View(nhwc, count, size, tta, k), count);
+            var p = classifier.Probabilities(PixelViews.View(nhwc, count, size, tta, k, view), count);
             for (int i = 0; i < count; i++) sum[i] += p[i];
         }
         return [.. sum.Select(v => (float)(v / views))];
