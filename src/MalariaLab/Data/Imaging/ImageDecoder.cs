@@ -15,8 +15,8 @@ public sealed record RgbImage(int Width, int Height, byte[] Pixels);
 /// composited); 16-bit grey PNGs are clamped to 0..255 (Pillow opens them as mode I, whose RGB conversion clamps)
 /// and 16-bit colour PNGs keep each sample's high byte (Pillow's RGB;16B unpacker). Anything unreadable becomes a
 /// <see cref="MalariaLabException"/> naming the file. Regular 8-bit RGB(A) PNGs, what cell crops are, take the
-/// direct path of <see cref="PngRgb8"/> (same pixels, about 1.7x faster). JPEGs are decoded by ImageSharp, whose IDCT may differ from
-/// libjpeg's by a level.</summary>
+/// direct path of <see cref="PngRgb8"/> (same pixels, about 1.7x faster). JPEGs are decoded by ImageSharp, whose IDCT
+/// may differ from libjpeg's by a level.</summary>
 public static class ImageDecoder
 {
     /// <summary>Larger images are refused from their header, before any pixel memory is allocated.</summary>

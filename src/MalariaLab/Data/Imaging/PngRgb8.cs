@@ -7,14 +7,13 @@ using System.Runtime.Intrinsics;
 namespace MalariaLab.Data.Imaging;
 
 /// <summary>A direct decoder for the kind of PNG cell crops come as: 8-bit RGB or RGBA (alpha dropped, as
-/// <c>convert('RGB')</c> does), not interlaced, with only time and resolution chunks besides the image. It
-/// inflates with the runtime's zlib and undoes the row filters in one pass: about 1.7x ImageSharp's speed on the NIH
-/// crops (about 280 against 460 µs a crop), and little code to compile at start-up. PNG is lossless, so the pixels are the file's, as ImageSharp and
-/// Pillow read them. Anything else, or anything irregular (a CRC, a size, the zlib stream, a chunk out of place), is
-/// declined (null) and goes through <see cref="ImageDecoder"/>'s ImageSharp path, which decodes it or names the
-/// problem exactly as before. The aim is that no file taken here is one ImageSharp 2.1 would refuse or read otherwise;
-/// a red-team review found three such kinds (a zlib preset dictionary, text chunks ImageSharp fails to parse, IDAT
-/// splits it cannot follow), now declined. Where ImageSharp fails on a valid file it cannot be matched in every case.</summary>
+/// <c>convert('RGB')</c> does), not interlaced, with only time and resolution chunks besides the image. It inflates
+/// with the runtime's zlib and undoes the row filters in one pass, faster than ImageSharp and with little code to
+/// compile at start-up. PNG is lossless, so the pixels are the file's, as ImageSharp and Pillow read them. Anything
+/// else, or anything irregular (a CRC, a size, the zlib stream, a chunk out of place), is declined (null) and goes
+/// through <see cref="ImageDecoder"/>'s ImageSharp path, which decodes it or names the problem as before: no file taken
+/// here should be one ImageSharp 2.1 refuses or reads otherwise (where ImageSharp fails on a valid file, that cannot be
+/// matched in every case). docs/performance.md has the measurements.</summary>
 public static class PngRgb8
 {
     static readonly byte[] Signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
@@ -99,12 +98,13 @@ public static class PngRgb8
             // ended here; ImageSharp does not check that checksum either.)
             if (zlib.Read(new byte[1]) != 0) return null;
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException) { return null; } // ZLibException is an IOException
+        catch (Exception e) when (e is InvalidDataException or IOException) { return null; } // zlib's own ZLibException is an IOException
 
         return Unfilter(raw, width, height, channels);
     }
 
-    /// <summary>Undoes each row's filter (PNG spec 9.2: None, Sub, Up, Average, Paeth) and keeps R, G and B.</summary>
+    /// <summary>Undoes each row's filter (PNG spec 9.2: None, Sub, Up, Average, Paeth) and keeps R, G and B; null for a
+    /// filter type PNG does not have.</summary>
     static RgbImage? Unfilter(byte[] raw, int width, int height, int channels)
     {
         int stride = width * channels;
@@ -179,7 +179,7 @@ public static class PngRgb8
             return;
         }
         for (int i = channels; i < current.Length; i++)
-            Unsafe.Add(ref row, i) += (byte)Predict(Unsafe.Add(ref row, i - channels), Unsafe.Add(ref above, i), Unsafe.Add(ref above, i - channels));
+            Unsafe.Add(ref row, i) += (byte)PaethPredictor(Unsafe.Add(ref row, i - channels), Unsafe.Add(ref above, i), Unsafe.Add(ref above, i - channels));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -188,7 +188,7 @@ public static class PngRgb8
     /// <summary>Paeth's choice of left (a), above (b) or upper left (c), with sign masks for comparisons: -1 where the
     /// first is smaller, else 0 (all values are within ±1020).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    static int Predict(int a, int b, int c)
+    static int PaethPredictor(int a, int b, int c)
     {
         int pa = Abs(b - c), pb = Abs(a - c), pc = Abs(a + b - 2 * c);
         int notA = ((pb - pa) | (pc - pa)) >> 31, notB = (pc - pb) >> 31;

@@ -98,8 +98,8 @@ public static class Resizer
         {
             var (bounds, coefficients, k) = Coefficients(h, height);
             var vertical = new byte[w * height * 3];
-            // A whole output row at a time: each source row, times its weight, added into one accumulator row
-            // (integer sums, so the order of the terms does not change a bit).
+            // A whole output row at a time: each source row, times its weight, added into one accumulator row (the
+            // terms of each sum in the same order as Pillow's loop, and integers anyway).
             var sums = new int[w * 3];
             for (int y = 0; y < height; y++)
             {

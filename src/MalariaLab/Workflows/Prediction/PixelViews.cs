@@ -11,15 +11,15 @@ public static class PixelViews
     /// delegate call and an Array.Copy: TTA's eight views of a 256-image batch are 4.7M pixels).</summary>
     static readonly ConcurrentDictionary<(int Size, string Tta, int K), int[]> Maps = new();
 
-    public static byte[] View(byte[] nhwc, int count, int size, string tta, int k) => View(nhwc, count, size, tta, k, new byte[nhwc.Length]);
-
-    /// <summary>The view written into <paramref name="output"/> (reused across batches: Predict's are megabytes each,
-    /// on the large-object heap).</summary>
+    /// <summary>View <paramref name="k"/> of <paramref name="count"/> images, written into <paramref name="output"/> (the
+    /// caller's buffer, reused from batch to batch; every byte of it is written).</summary>
     public static byte[] View(byte[] nhwc, int count, int size, string tta, int k, byte[] output)
     {
+        if (nhwc.Length != count * size * size * 3 || output.Length != nhwc.Length || ReferenceEquals(output, nhwc))
+            throw new ArgumentException($"TTA views: {count} images of {size}x{size}x3 need input and output buffers of {count * size * size * 3} bytes each, apart");
         var map = Maps.GetOrAdd((size, tta, k), key => SourceMap(key.Size, key.Tta, key.K));
         int image = size * size * 3;
-        // Images are independent: both cores copy (this sits between decoding and the forward pass, not beside them).
+        // Images are independent: all cores copy (this sits between decoding and the forward pass, not beside them).
         Parallel.For(0, count, n =>
         {
             var from = nhwc.AsSpan(n * image, image);

@@ -68,6 +68,8 @@ public static class Predictor
     {
         var results = new List<PredictedImage>();
         var batch = new List<(string Path, byte[] Pixels)>();
+        // A batch's pixels and its TTA view: megabytes each, so kept from batch to batch, not made anew.
+        byte[] pixels = [], view = [];
         var total = System.Diagnostics.Stopwatch.StartNew();
         var classifying = new System.Diagnostics.Stopwatch();
         void Flush()
@@ -75,9 +77,9 @@ public static class Predictor
             if (batch.Count == 0) return;
             classifying.Start();
             int image = batch[0].Pixels.Length;
-            var pixels = new byte[batch.Count * image];
+            if (pixels.Length != batch.Count * image) (pixels, view) = (new byte[batch.Count * image], new byte[batch.Count * image]);
             for (int i = 0; i < batch.Count; i++) batch[i].Pixels.CopyTo(pixels, i * image);
-            var p = Workflows.Ensembles.EnsembleScorer.Mean([.. classifiers.Select(c => TestTimeAugmented(c.Classifier, pixels, batch.Count, spec.Preprocess.Size, c.Tta).Select(v => (double)v).ToArray())]);
+            var p = Workflows.Ensembles.EnsembleScorer.Mean([.. classifiers.Select(c => TestTimeAugmented(c.Classifier, pixels, view, batch.Count, spec.Preprocess.Size, c.Tta).Select(v => (double)v).ToArray())]);
             if (temperature != 1) p = Calibration.Scale(p, temperature);
             for (int i = 0; i < batch.Count; i++)
                 results.Add(new PredictedImage(batch[i].Path, p[i], p[i] >= threshold ? Labels.Parasitized : Labels.Uninfected, null));
@@ -151,13 +153,12 @@ public static class Predictor
     }
 
     /// <summary>P(Parasitized) averaged over evaluate.tta's views (the same symmetries as Evaluate's, applied to the uint8
-    /// pixels so both engines see the same images).</summary>
-    static float[] TestTimeAugmented(IClassifier classifier, byte[] nhwc, int count, int size, string tta)
+    /// pixels so both engines see the same images), each written into <paramref name="view"/> (as long as nhwc).</summary>
+    static float[] TestTimeAugmented(IClassifier classifier, byte[] nhwc, byte[] view, int count, int size, string tta)
     {
         if (tta == "none") return classifier.Probabilities(nhwc, count);
         int views = tta == "flips" ? 4 : 8;
         var sum = new double[count];
-        var view = new byte[nhwc.Length];
         for (int k = 0; k < views; k++)
         {
             var p = classifier.Probabilities(PixelViews.View(nhwc, count, size, tta, k, view), count);

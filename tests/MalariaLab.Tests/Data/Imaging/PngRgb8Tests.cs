@@ -110,7 +110,7 @@ public class PngRgb8Tests
         "wider than MaxSide", "not a PNG",
         // What a red-team review found ImageSharp refuses or reads otherwise while a first version here took it:
         "a zlib preset dictionary", "a tEXt chunk", "a zTXt chunk", "an iTXt chunk", "a pHYs chunk of 8 bytes", "an empty IDAT", "a first IDAT of one byte",
-        "more image than deflate can make of the data",
+        "an empty IDAT between two",
     };
 
     [Theory]
@@ -126,7 +126,7 @@ public class PngRgb8Tests
             "grey with alpha" => Sample(PngColorType.GrayscaleWithAlpha),
             "16-bit" => Encode16(),
             "interlaced" => Sample(interlace: PngInterlaceMode.Adam7),
-            "a bad IDAT CRC" => Flip(rgb, ChunkAt(rgb, "IDAT") + 10),
+            "a bad IDAT CRC" => Flip(rgb, ChunkAt(rgb, "IDAT") + 8 + (int)BinaryPrimitives.ReadUInt32BigEndian(rgb.AsSpan(ChunkAt(rgb, "IDAT")))),
             "a bad tIME CRC" => Flip(Insert(rgb, ChunkAt(rgb, "IDAT"), Chunk("tIME", [7, 234, 12, 3, 9, 0, 0])), ChunkAt(rgb, "IDAT") + 9),
             "cut short" => rgb[..^1],
             "data after IEND" => [.. rgb, 0],
@@ -140,11 +140,11 @@ public class PngRgb8Tests
             "a pHYs chunk of 8 bytes" => Insert(rgb, ChunkAt(rgb, "IDAT"), Chunk("pHYs", new byte[8])),
             "an empty IDAT" => Insert(rgb, ChunkAt(rgb, "IDAT"), Chunk("IDAT", [])),
             "a first IDAT of one byte" => SplitImageData(rgb, null, firstLength: 1),
-            "more image than deflate can make of the data" => WithSize(rgb, 2000, 2000),
+            "an empty IDAT between two" => SplitImageData(rgb, Chunk("IDAT", [])),
             "a row filter of 5" => WithImageData(rgb, [.. Enumerable.Range(0, 17 * stride).Select(i => (byte)(i == 5 * stride ? 5 : i % stride == 0 ? 0 : i))]),
             "one byte more image data" => WithImageData(rgb, new byte[17 * stride + 1]),
             "one byte less image data" => WithImageData(rgb, new byte[17 * stride - 1]),
-            "wider than MaxSide" => WithSize(rgb, ImageDecoder.MaxSide + 1, 17),
+            "wider than MaxSide" => WithImageData(WithSize(rgb, ImageDecoder.MaxSide + 1, 1), new byte[(ImageDecoder.MaxSide + 1) * 3 + 1]),
             "not a PNG" => [0xFF, 0xD8, .. rgb[2..]],
             _ => throw new ArgumentException(what),
         };
@@ -165,12 +165,31 @@ public class PngRgb8Tests
         byte[] filtered = [.. Enumerable.Range(0, 17 * stride).Select(i => (byte)(i % stride == 0 ? 4 : i))];
         Assert.True(ImageSharpPixels(WithImageData(rgb, filtered)).AsSpan().SequenceEqual(PngRgb8.TryDecode(WithImageData(rgb, filtered))!.Pixels));
         Assert.NotNull(PngRgb8.TryDecode(WithSize(WithImageData(rgb, new byte[17 * stride]), 23, 17)));
+        Assert.NotNull(PngRgb8.TryDecode(WithImageData(WithSize(rgb, ImageDecoder.MaxSide, 1), new byte[ImageDecoder.MaxSide * 3 + 1])));
     }
 
     [Fact]
     public void A_file_declaring_more_image_than_its_data_can_hold_is_declined_before_the_memory_is_taken()
     {
         byte[] png = WithSize(Sample(), 5000, 5000); // 75 MB of rows from about a kilobyte of deflate data
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Null(PngRgb8.TryDecode(png));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, $"{GC.GetAllocatedBytesForCurrentThread() - before} bytes allocated");
+    }
+
+    [Fact]
+    public void A_file_over_the_decode_memory_limit_is_declined_before_the_memory_is_taken()
+    {
+        // 10,000 x 3,900 RGB is within MaxSide but needs 7 bytes a pixel, over MaxDecodeBytes; its IDAT is large enough
+        // for deflate's ratio, so only the memory rule stands between it and 117 MB of rows.
+        int width = 10_000, height = 3_900;
+        Assert.True(7L * width * height > ImageDecoder.MaxDecodeBytes && (3L * width + 1) * height <= 115_000 * 1032L);
+        var data = new byte[115_000];
+        new Random(1).NextBytes(data);
+        (data[0], data[1]) = (0x78, 0x9C);
+        byte[] png = WithSize(Sample(), width, height);
+        int at = ChunkAt(png, "IDAT"), length = (int)BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(at));
+        png = [.. png[..at], .. Chunk("IDAT", data), .. png[(at + 12 + length)..]];
         long before = GC.GetAllocatedBytesForCurrentThread();
         Assert.Null(PngRgb8.TryDecode(png));
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 1 << 20, $"{GC.GetAllocatedBytesForCurrentThread() - before} bytes allocated");

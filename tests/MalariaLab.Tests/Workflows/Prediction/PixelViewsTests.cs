@@ -24,8 +24,20 @@ public class PixelViewsTests
         for (int k = 0; k < views; k++)
         {
             using var expected = Evaluator.View(input, tta, k).contiguous();
-            using var actual = TrainingData.ToModelInput(tensor(PixelViews.View(nhwc, 3, size, tta, k), [3, size, size, 3], ScalarType.Byte), 1).contiguous();
+            using var actual = TrainingData.ToModelInput(tensor(PixelViews.View(nhwc, 3, size, tta, k, Dirty(nhwc.Length)), [3, size, size, 3], ScalarType.Byte), 1).contiguous();
             Assert.Equal(expected.data<float>().ToArray(), actual.data<float>().ToArray());
         }
+    }
+
+    /// <summary>A reused buffer still holds the last batch's bytes: the view must overwrite all of them.</summary>
+    static byte[] Dirty(int length) => [.. Enumerable.Range(0, length).Select(i => (byte)(i * 37 + 11))];
+
+    [Fact]
+    public void A_buffer_of_the_wrong_length_or_the_input_itself_is_refused()
+    {
+        var nhwc = new byte[2 * 4 * 4 * 3];
+        Assert.Throws<ArgumentException>(() => PixelViews.View(nhwc, 2, 4, "flips", 1, new byte[nhwc.Length - 1]));
+        Assert.Throws<ArgumentException>(() => PixelViews.View(nhwc, 2, 4, "flips", 1, nhwc));
+        Assert.Throws<ArgumentException>(() => PixelViews.View(nhwc, 3, 4, "flips", 1, new byte[nhwc.Length]));
     }
 }
