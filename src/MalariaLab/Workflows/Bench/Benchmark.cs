@@ -41,6 +41,9 @@ public sealed record BenchResult
     public required double InferenceBatch1LatencyMs { get; init; }
     public required double OnnxInferenceBatch256ImagesPerSecond { get; init; }
     public required double OnnxInferenceBatch1LatencyMs { get; init; }
+    /// <summary>Predict's whole path on the data's image files with dihedral8 TTA and ONNX Runtime: reading, decoding,
+    /// resizing, eight views and inference (<see cref="Prediction.Predictor.Throughput"/>).</summary>
+    public required double PredictTtaOnnxImagesPerSecond { get; init; }
     /// <summary>The same network in bfloat16 (Bf16Network, as Predict's --engine=torch-bf16); null where the CPU
     /// has no native bf16 (Bf16Support).</summary>
     public required double? InferenceBf16Batch256ImagesPerSecond { get; init; }
@@ -130,8 +133,11 @@ public static class Benchmark
             log.Info($"bench: inference batch 256 in bfloat16: {bf16.Value.Batch256:F0} images/s ({bf16.Value.Batch256 / inference:F2}x float32); batch 1 latency {bf16.Value.Batch1LatencyMs:F2} ms ({bf16Why})");
         }
         else log.Info($"bench: inference in bfloat16 not measured: {bf16Why}");
-        var (onnxInference, onnxLatency) = OnnxInference(spec, net, data, evalRows, threads, repeats);
+        var (onnxInference, onnxLatency, onnxModel) = OnnxInference(spec, net, data, evalRows, threads, repeats);
         log.Info($"bench: ONNX Runtime inference batch 256: {onnxInference:F0} images/s; batch 1 latency {onnxLatency:F2} ms (same network, exported as weights/*.onnx is)");
+        int predictImages = Prediction.Predictor.Throughput(pipeline.DataRoot, onnxModel, spec, "dihedral8", threads).Images; // warm-up
+        double predictRate = Median(repeats, () => Prediction.Predictor.Throughput(pipeline.DataRoot, onnxModel, spec, "dihedral8", threads).ImagesPerSecond);
+        log.Info($"bench: predict from {predictImages} image files with dihedral8 TTA on ONNX Runtime (reading, decoding, eight views, inference): {predictRate:F0} images/s");
 
         var ceiling = MeasureCeiling(net, spec.Preprocess.Size, threads, repeats, log);
         var result = new BenchResult
@@ -141,7 +147,7 @@ public static class Benchmark
             PrepareCachedSeconds = prepare.CachedSeconds, TrainImagesPerSecond = train, TrainConvolutionShare = convolutionShare,
             TrainConvolutionBoundImagesPerSecond = convolutionBound, InferenceConvolutionBoundImagesPerSecond = double.IsFinite(inferenceBound) ? inferenceBound : null,
             InferenceBatch256ImagesPerSecond = inference, InferenceBatch1LatencyMs = latency,
-            OnnxInferenceBatch256ImagesPerSecond = onnxInference, OnnxInferenceBatch1LatencyMs = onnxLatency,
+            OnnxInferenceBatch256ImagesPerSecond = onnxInference, OnnxInferenceBatch1LatencyMs = onnxLatency, PredictTtaOnnxImagesPerSecond = predictRate,
             InferenceBf16Batch256ImagesPerSecond = bf16?.Batch256, InferenceBf16Batch1LatencyMs = bf16?.Batch1LatencyMs,
             PeakRssBytes = Math.Max(preparePeak, ProcessMemory.PeakRssBytes()), PeakRssTrainingBytes = peakReset ? ProcessMemory.PeakRssBytes() : null,
             CpuFlags = ceiling.Flags, MatmulGflops = ceiling.Gflops, Bf16MatmulGflops256 = ceiling.Bf16, ForwardMflopsPerImage = ceiling.Flops / 1e6,
@@ -230,7 +236,7 @@ public static class Benchmark
     /// <summary>The same network exported to ONNX (in memory) and run by ONNX Runtime's CPU provider on the same
     /// images and thread count: batches of 256 (preprocessing inside the graph, from the uint8 bytes), then one
     /// image at a time.</summary>
-    static (double Batch256, double Batch1LatencyMs) OnnxInference(ExperimentSpec spec, nn.Module<Tensor, Tensor> net, TrainingData data, long[] rows, int threads, int repeats)
+    static (double Batch256, double Batch1LatencyMs, byte[] Model) OnnxInference(ExperimentSpec spec, nn.Module<Tensor, Tensor> net, TrainingData data, long[] rows, int threads, int repeats)
     {
         var entry = ModelRegistry.Find(spec.Model.Arch);
         var metadata = new OnnxMetadata(new ModelProvenance(spec.Hash, "bench", "bench", "bench"), spec.Model.Arch, spec.Preprocess.Size, spec.Preprocess.Interpolation, spec.Preprocess.Scale, "untrained");
@@ -251,7 +257,7 @@ public static class Benchmark
             foreach (var single in singles) runner.Probabilities(single, 1);
             return clock.Elapsed.TotalMilliseconds / singles.Length;
         });
-        return (rate, latency);
+        return (rate, latency, model);
     }
 
     /// <summary>Without --dataset-source, Bench measures the shared NIH sample beside the checkout (when present).</summary>

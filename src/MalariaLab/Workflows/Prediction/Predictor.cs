@@ -64,6 +64,17 @@ public static class Predictor
         }
     }
 
+    /// <summary>Bench's figure for this path: every image file under <paramref name="folder"/> read, decoded and resized,
+    /// then <paramref name="tta"/>'s views through ONNX Runtime on <paramref name="onnxModel"/>, as Predict
+    /// --engine=onnx runs them (start-up and the run's verification aside).</summary>
+    public static (int Images, double ImagesPerSecond) Throughput(string folder, byte[] onnxModel, ExperimentSpec spec, string tta, int threads)
+    {
+        using var classifier = new Onnx(OnnxRunner.FromBytes(onnxModel, "cpu", threads));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        int images = Classify(folder, [(classifier, tta)], spec, spec.Evaluate.Threshold, 1, new CapturingLog()).Count;
+        return (images, images / clock.Elapsed.TotalSeconds);
+    }
+
     static List<PredictedImage> Classify(string input, IReadOnlyList<(IClassifier Classifier, string Tta)> classifiers, ExperimentSpec spec, double threshold, double temperature, ILog log)
     {
         var results = new List<PredictedImage>();

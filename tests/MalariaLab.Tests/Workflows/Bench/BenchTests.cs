@@ -98,6 +98,8 @@ public class BenchTests
             Assert.InRange(2 * int.Parse(name.Split('_')[1]) / rate, 1e-6, elapsed);
         Assert.InRange(140 / result.PrepareColdImagesPerSecond, 1e-6, elapsed);
         Assert.InRange(256 / result.InferenceBatch256ImagesPerSecond, 1e-6, elapsed);
+        Assert.InRange(140 / result.PredictTtaOnnxImagesPerSecond, 1e-6, elapsed);
+        Assert.Matches("bench: predict from 140 image files with dihedral8 TTA", log.Text);
         Assert.InRange(result.InferenceBatch1LatencyMs / 1000, 1e-7, elapsed);
         // The peaks are the kernel's high-water mark: since start-up at least what the process held before the run;
         // while training (the mark reset after preparing) at most the mark now.
