@@ -40,6 +40,70 @@ public class PngRgb8Tests
         Assert.Equal(3703, taken);
     }
 
+    /// <summary>The contract from the other side: sample crops with a few bytes changed (and, half the time, every chunk's
+    /// CRC made right again so the change reaches the image data) are either declined or decoded to exactly what
+    /// ImageSharp decodes, and never throw.</summary>
+    [Fact]
+    public void Mutated_crops_are_declined_or_decoded_as_imagesharp_decodes_them()
+    {
+        using var zip = ZipFile.OpenRead(TestPaths.SampleZip);
+        var crops = zip.Entries.Where(e => e.FullName.EndsWith(".png", StringComparison.Ordinal)).Take(20).Select(e =>
+        {
+            using var stream = e.Open();
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            return buffer.ToArray();
+        }).ToArray();
+        int taken = 0;
+        // In the file's bytes (most are then declined), or in the inflated image data, deflated again: row filter types
+        // and pixels, so mutated files are also taken and compared.
+        Gen.Select(Gen.Int[0, crops.Length - 1], Gen.Int.Array[1, 4], Gen.Byte.Array[4], Gen.Int[0, 2]).Sample((which, positions, values, mode) =>
+        {
+            var png = mode == 2 ? MutateImageData(crops[which], positions, values) : (byte[])crops[which].Clone();
+            if (mode < 2)
+                for (int i = 0; i < positions.Length; i++) png[8 + (int)((uint)positions[i] % (png.Length - 8))] = values[i % values.Length];
+            if (mode == 1) RepairCrcs(png);
+            var direct = PngRgb8.TryDecode(png);
+            if (direct is null) return true;
+            taken++;
+            return ImageSharpPixels(png).AsSpan().SequenceEqual(direct.Pixels);
+        }, iter: 1000);
+        Assert.InRange(taken, 100, 999); // the image-data mutations are mostly taken, the others mostly declined
+    }
+
+    /// <summary>The crop with its inflated image data changed at <paramref name="positions"/> (filter-type bytes
+    /// included), deflated again into one IDAT.</summary>
+    static byte[] MutateImageData(byte[] png, int[] positions, byte[] values)
+    {
+        using var deflated = new MemoryStream();
+        for (int at = 8; at + 12 <= png.Length; at += 12 + (int)BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(at)))
+            if (System.Text.Encoding.ASCII.GetString(png, at + 4, 4) == "IDAT") deflated.Write(png, at + 8, (int)BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(at)));
+        deflated.Position = 0;
+        using var inflated = new MemoryStream();
+        using (var zlib = new ZLibStream(deflated, CompressionMode.Decompress)) zlib.CopyTo(inflated);
+        byte[] raw = inflated.ToArray();
+        int stride = (int)BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(16)) * 3 + 1;
+        for (int i = 0; i < positions.Length; i++)
+        {
+            int at = (int)((uint)positions[i] % raw.Length);
+            // A filter-type byte gets a valid type most of the time (a byte of 5 or more is declined).
+            raw[at] = at % stride == 0 ? (byte)(values[i % values.Length] % 6) : values[i % values.Length];
+        }
+        return WithImageData(png, raw);
+    }
+
+    /// <summary>Every chunk's CRC recomputed, as far as the chunk lengths still walk the file.</summary>
+    static void RepairCrcs(byte[] png)
+    {
+        for (int at = 8; at + 12 <= png.Length;)
+        {
+            long length = BinaryPrimitives.ReadUInt32BigEndian(png.AsSpan(at));
+            if (length > png.Length - at - 12) return;
+            BinaryPrimitives.WriteUInt32BigEndian(png.AsSpan(at + 8 + (int)length), System.IO.Hashing.Crc32.HashToUInt32(png.AsSpan(at + 4, 4 + (int)length)));
+            at += 12 + (int)length;
+        }
+    }
+
     static byte[] Encode(Image image, PngColorType type, PngFilterMethod filter, PngInterlaceMode interlace = PngInterlaceMode.None)
     {
         using var stream = new MemoryStream();
