@@ -14,9 +14,14 @@ public static class CliProcess
         return Process.Start(start)!;
     }
 
-    public static (int Exit, string Output) Run(string workingDirectory, params string[] args)
+    public static (int Exit, string Output) Run(string workingDirectory, params string[] args) =>
+        RunWithEnvironment(workingDirectory, new Dictionary<string, string>(), args);
+
+    /// <summary>Run, with these environment variables added to the test's.</summary>
+    public static (int Exit, string Output) RunWithEnvironment(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         start.ArgumentList.Add(TestPaths.CliDll);
         foreach (var a in args) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;

@@ -37,6 +37,9 @@ public static class HeldScalars
         return a.mul_(s);
     }
 
+    /// <summary>a + 1, in place (a counter).</summary>
+    public static Tensor IncrementInPlace(this Tensor a) => a.add_(One, One);
+
     /// <summary>a + v.</summary>
     public static Tensor PlusNumber(this Tensor a, double v)
     {

@@ -18,9 +18,9 @@ public sealed class CompactCnn : LayeredNetwork, IFirstConvolution
     const int Stem = 16;
     static readonly int[] Widths = [48, 96, 192];
     readonly Conv2d stem;
-    readonly BatchNorm2d stemNorm;
+    readonly HeldBatchNorm2d stemNorm;
     readonly ModuleList<Conv2d> depthwise = new(), pointwise = new();
-    readonly ModuleList<BatchNorm2d> depthwiseNorms = new(), pointwiseNorms = new();
+    readonly ModuleList<HeldBatchNorm2d> depthwiseNorms = new(), pointwiseNorms = new();
     readonly Dropout dropout;
     readonly Linear head;
 
@@ -28,14 +28,14 @@ public sealed class CompactCnn : LayeredNetwork, IFirstConvolution
     {
         if (size < 16) throw new Foundation.Common.MalariaLabException($"preprocess.size: compact-cnn needs at least 16 pixels (a stride-2 stem and two 2x2 pools), got {size}");
         stem = nn.Conv2d(3, Stem, 3, stride: 2, padding: 1, bias: false);
-        stemNorm = nn.BatchNorm2d(Stem);
+        stemNorm = new HeldBatchNorm2d(Stem);
         int channels = Stem;
         foreach (int width in Widths)
         {
             depthwise.Add(nn.Conv2d(channels, channels, 3, padding: 1, groups: channels, bias: false));
-            depthwiseNorms.Add(nn.BatchNorm2d(channels));
+            depthwiseNorms.Add(new HeldBatchNorm2d(channels));
             pointwise.Add(nn.Conv2d(channels, width, 1, bias: false));
-            pointwiseNorms.Add(nn.BatchNorm2d(width));
+            pointwiseNorms.Add(new HeldBatchNorm2d(width));
             channels = width;
         }
         dropout = nn.Dropout(dropoutRate);
@@ -45,7 +45,7 @@ public sealed class CompactCnn : LayeredNetwork, IFirstConvolution
 
     public Conv2d FirstConv => stem;
 
-    static LayerStep NormRelu(string name, BatchNorm2d norm) =>
+    static LayerStep NormRelu(string name, HeldBatchNorm2d norm) =>
         new(name, "BatchNormalization + ReLU", x => nn.functional.relu(norm.forward(x)), norm,
             (g, x) => OnnxLayers.Relu(g, $"{name}_relu", OnnxLayers.BatchNorm(g, name, x, norm)));
 

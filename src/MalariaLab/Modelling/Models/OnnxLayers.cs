@@ -35,7 +35,7 @@ public static class OnnxLayers
 
     /// <summary>Eval-mode BatchNorm with the layer's running statistics and epsilon (ONNX BatchNormalization,
     /// training_mode 0: y = (x − mean) / √(var + ε) · γ + β, as LibTorch computes it).</summary>
-    public static string BatchNorm(OnnxGraph g, string name, string x, BatchNorm2d bn) =>
+    public static string BatchNorm(OnnxGraph g, string name, string x, HeldBatchNorm2d bn) =>
         g.Node("BatchNormalization", name,
             [x, g.Initializer($"{name}.weight", Values(bn.weight!), bn.weight!.shape), g.Initializer($"{name}.bias", Values(bn.bias!), bn.bias!.shape),
              g.Initializer($"{name}.running_mean", Values(bn.running_mean!), bn.running_mean!.shape), g.Initializer($"{name}.running_var", Values(bn.running_var!), bn.running_var!.shape)],

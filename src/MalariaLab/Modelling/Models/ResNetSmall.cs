@@ -16,7 +16,7 @@ public sealed class ResNetSmall : LayeredNetwork, IFirstConvolution
 
     readonly Conv2d stem;
     readonly ModuleList<PreActBlock> blocks = new();
-    readonly BatchNorm2d bn;
+    readonly HeldBatchNorm2d bn;
     readonly Dropout dropout;
     readonly Linear head;
 
@@ -30,7 +30,7 @@ public sealed class ResNetSmall : LayeredNetwork, IFirstConvolution
             blocks.Add(new PreActBlock(channels, filters, stride));
             channels = filters;
         }
-        bn = nn.BatchNorm2d(channels);
+        bn = new HeldBatchNorm2d(channels);
         dropout = nn.Dropout(dropoutRate);
         head = nn.Linear(channels, 1);
         RegisterComponents();
@@ -57,7 +57,7 @@ public sealed class ResNetSmall : LayeredNetwork, IFirstConvolution
     /// <summary>BN → ReLU → conv, twice, added to the input (projected by a 1x1 conv when the shape changes).</summary>
     sealed class PreActBlock : nn.Module<Tensor, Tensor>
     {
-        readonly BatchNorm2d bn1, bn2;
+        readonly HeldBatchNorm2d bn1, bn2;
         readonly Conv2d conv1, conv2;
         readonly Conv2d? shortcut;
         readonly int stride;
@@ -67,9 +67,9 @@ public sealed class ResNetSmall : LayeredNetwork, IFirstConvolution
         public PreActBlock(int inChannels, int outChannels, int stride) : base("preact")
         {
             this.stride = stride;
-            bn1 = nn.BatchNorm2d(inChannels);
+            bn1 = new HeldBatchNorm2d(inChannels);
             conv1 = nn.Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false);
-            bn2 = nn.BatchNorm2d(outChannels);
+            bn2 = new HeldBatchNorm2d(outChannels);
             conv2 = nn.Conv2d(outChannels, outChannels, 3, padding: 1, bias: false);
             if (stride != 1 || inChannels != outChannels) shortcut = nn.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false);
             RegisterComponents();

@@ -17,7 +17,7 @@ public sealed class SeedCnn : LayeredNetwork, IFirstConvolution
 
     // Field names are the layer names in saved weights and safetensors (conv1.weight, bn1.running_mean, ...).
     readonly Conv2d conv1, conv2, conv3, conv4;
-    readonly BatchNorm2d bn1, bn2, bn3, bn4;
+    readonly HeldBatchNorm2d bn1, bn2, bn3, bn4;
     readonly MaxPool2d pool;
     readonly FastDropout conv_dropout, dense_dropout;
     readonly Linear fc1, fc2;
@@ -29,10 +29,10 @@ public sealed class SeedCnn : LayeredNetwork, IFirstConvolution
         conv2 = nn.Conv2d(Filters[0], Filters[1], 3, padding: 1);
         conv3 = nn.Conv2d(Filters[1], Filters[2], 3, padding: 1);
         conv4 = nn.Conv2d(Filters[2], Filters[3], 3, padding: 1);
-        bn1 = nn.BatchNorm2d(Filters[0], eps: 1e-3, momentum: 0.01);
-        bn2 = nn.BatchNorm2d(Filters[1], eps: 1e-3, momentum: 0.01);
-        bn3 = nn.BatchNorm2d(Filters[2], eps: 1e-3, momentum: 0.01);
-        bn4 = nn.BatchNorm2d(Filters[3], eps: 1e-3, momentum: 0.01);
+        bn1 = new HeldBatchNorm2d(Filters[0], eps: 1e-3, momentum: 0.01);
+        bn2 = new HeldBatchNorm2d(Filters[1], eps: 1e-3, momentum: 0.01);
+        bn3 = new HeldBatchNorm2d(Filters[2], eps: 1e-3, momentum: 0.01);
+        bn4 = new HeldBatchNorm2d(Filters[3], eps: 1e-3, momentum: 0.01);
         pool = nn.MaxPool2d(2);
         conv_dropout = new FastDropout(convDropout);
         dense_dropout = new FastDropout(denseDropout);

@@ -15,7 +15,7 @@ public sealed class WideGapCnn : LayeredNetwork, IFirstConvolution
 
     static readonly int[] Filters = [24, 48, 96, 192];
     readonly ModuleList<Conv2d> convs = new();
-    readonly ModuleList<BatchNorm2d> norms = new();
+    readonly ModuleList<HeldBatchNorm2d> norms = new();
     readonly Dropout dropout;
     readonly Linear head;
 
@@ -27,7 +27,7 @@ public sealed class WideGapCnn : LayeredNetwork, IFirstConvolution
             for (int j = 0; j < 2; j++)
             {
                 convs.Add(nn.Conv2d(channels, filters, 3, padding: 1, bias: false));
-                norms.Add(nn.BatchNorm2d(filters));
+                norms.Add(new HeldBatchNorm2d(filters));
                 channels = filters;
             }
         dropout = nn.Dropout(dropoutRate);

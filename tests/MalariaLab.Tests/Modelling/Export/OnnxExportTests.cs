@@ -63,7 +63,7 @@ public class OnnxExportTests(TinyRun tiny) : IClassFixture<TinyRun>
                     else if (name.EndsWith("running_var", StringComparison.Ordinal)) buffer.copy_(rand(buffer.shape).add(0.5));
             using (no_grad())
                 foreach (var (_, module) in model.named_modules())
-                    if (module is TorchSharp.Modules.BatchNorm2d bn)
+                    if (module is MalariaLab.Modelling.Models.HeldBatchNorm2d bn)
                     {
                         bn.weight!.copy_(rand(bn.weight.shape).add(0.5));
                         bn.bias!.copy_(randn(bn.bias.shape).mul(0.2));

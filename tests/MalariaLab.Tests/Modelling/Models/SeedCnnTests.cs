@@ -72,7 +72,7 @@ public class SeedCnnTests
     {
         using var model = Build();
         model.train();
-        var bn = model.named_modules().Single(m => m.name == "bn1").module as TorchSharp.Modules.BatchNorm2d;
+        var bn = model.named_modules().Single(m => m.name == "bn1").module as MalariaLab.Modelling.Models.HeldBatchNorm2d;
         Assert.NotNull(bn);
         Assert.Equal(1e-3, bn!.eps, 9);
         Assert.Equal(0.01, bn.momentum!.Value, 9);
