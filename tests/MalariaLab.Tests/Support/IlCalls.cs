@@ -1,0 +1,62 @@
+using System.Reflection;
+using System.Reflection.Emit;
+
+namespace MalariaLab.Tests.Support;
+
+/// <summary>The methods a method's IL calls (call, callvirt, newobj, ldftn, ldvirtftn), read opcode by opcode.</summary>
+public static class IlCalls
+{
+    const BindingFlags Declared = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+
+    static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Select(f => (OpCode)f.GetValue(null)!).ToDictionary(o => o.Value);
+
+    /// <summary>Every method and constructor declared in the assembly's types (nested and compiler-made ones included).</summary>
+    public static IEnumerable<MethodBase> MethodsOf(Assembly assembly)
+    {
+        Type[] types;
+        try { types = assembly.GetTypes(); }
+        catch (ReflectionTypeLoadException e) { types = [.. e.Types.OfType<Type>()]; }
+        return types.SelectMany(t => t.GetMethods(Declared).Cast<MethodBase>().Concat(t.GetConstructors(Declared)));
+    }
+
+    public static IEnumerable<MethodBase> Callees(MethodBase method)
+    {
+        byte[]? il;
+        try { il = method.GetMethodBody()?.GetILAsByteArray(); }
+        catch (Exception e) when (e is BadImageFormatException or FileNotFoundException or InvalidOperationException) { yield break; }
+        if (il is null) yield break;
+        var typeArguments = method.DeclaringType is { IsGenericType: true } t ? t.GetGenericArguments() : null;
+        var methodArguments = method.IsGenericMethod ? method.GetGenericArguments() : null;
+        for (int i = 0; i < il.Length;)
+        {
+            short value = il[i] == 0xFE ? (short)(0xFE00 | il[i + 1]) : il[i];
+            i += il[i] == 0xFE ? 2 : 1;
+            var opCode = OpCodesByValue[value];
+            int operand = i;
+            i += opCode.OperandType switch
+            {
+                OperandType.InlineNone => 0,
+                OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar => 1,
+                OperandType.InlineVar => 2,
+                OperandType.InlineI8 or OperandType.InlineR => 8,
+                OperandType.InlineSwitch => 4 + 4 * BitConverter.ToInt32(il, i),
+                _ => 4,
+            };
+            if (opCode.OperandType != OperandType.InlineMethod) continue;
+            MethodBase? callee = null;
+            try { callee = method.Module.ResolveMethod(BitConverter.ToInt32(il, operand), typeArguments, methodArguments); }
+            catch (Exception e) when (e is ArgumentException or BadImageFormatException or FileNotFoundException or TypeLoadException) { }
+            if (callee is not null) yield return callee;
+        }
+    }
+
+    /// <summary>Type::name(parameter types), stable across loads.</summary>
+    public static string Key(MethodBase method)
+    {
+        string parameters;
+        try { parameters = string.Join(",", method.GetParameters().Select(p => p.ParameterType.Name)); }
+        catch (FileNotFoundException) { parameters = "?"; }
+        return $"{method.DeclaringType?.FullName}::{method.Name}({parameters})";
+    }
+}
