@@ -36,15 +36,22 @@ public static class BatchTransforms
     /// <summary>Luma (ITU-R 601) of each pixel, as N x 1 x H x W.</summary>
     public static Tensor Grey(Tensor nchw) => nchw[.., 0].Times(0.299).Plus(nchw[.., 1].Times(0.587)).Plus(nchw[.., 2].Times(0.114)).unsqueeze(1);
 
-    /// <summary>Contrast: m + (x − m) · f[i], m image i's mean luma. The means are taken image by image, each as the
-    /// same full reduction the per-image transform makes: one batched reduction sums an image serially, while a
-    /// full one over 32,768 values or more (from 182 px) is split across threads, and the bits differ.</summary>
+    /// <summary>Contrast: m + (x − m) · f[i], m image i's mean luma, with the bits of the per-image transform's full
+    /// reduction. Under 32,768 values (LibTorch's grain) a full reduction sums serially, as one batched reduction sums
+    /// each image's row (on one thread, whichever): the batch's means in one call. From 32,768 (182 px) a full
+    /// reduction is split across threads, so the means are taken image by image.</summary>
     public static Tensor Contrast(Tensor nchw, double[] factor)
     {
         var grey = Grey(nchw);
-        var mean = stack([.. Enumerable.Range(0, factor.Length).Select(i => grey[i].mean())]).reshape(-1, 1, 1, 1);
+        long pixels = grey.shape[2] * grey.shape[3];
+        var mean = pixels < ReductionGrain
+            ? grey.reshape(factor.Length, pixels).mean([1]).reshape(-1, 1, 1, 1)
+            : stack([.. Enumerable.Range(0, factor.Length).Select(i => grey[i].mean())]).reshape(-1, 1, 1, 1);
         return nchw.Minus(mean).mul(PerImage(factor)).Plus(mean);
     }
+
+    /// <summary>at::internal::GRAIN_SIZE: below it LibTorch reduces serially.</summary>
+    const long ReductionGrain = 32_768;
 
     /// <summary>Saturation: g + (x − g) · f[i], g each pixel's luma.</summary>
     public static Tensor Saturation(Tensor nchw, double[] factor)
