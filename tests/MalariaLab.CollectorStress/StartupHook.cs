@@ -4,7 +4,10 @@
 /// it (an implicit Scalar, a temporary tensor) is then freed mid-call in most runs instead of one run in many.</summary>
 internal static class StartupHook
 {
-    public static void Initialize() =>
+    public static void Initialize()
+    {
+        // Said on stderr (the CLI's log), so a test sees that the collector ran in the process it checked.
+        Console.Error.WriteLine("collector stress: collecting back to back");
         new Thread(() =>
         {
             while (true)
@@ -13,4 +16,5 @@ internal static class StartupHook
                 GC.WaitForPendingFinalizers();
             }
         }) { IsBackground = true, Name = "collector stress" }.Start();
+    }
 }

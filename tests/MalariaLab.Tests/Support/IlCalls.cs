@@ -20,7 +20,9 @@ public static class IlCalls
         return types.SelectMany(t => t.GetMethods(Declared).Cast<MethodBase>().Concat(t.GetConstructors(Declared)));
     }
 
-    public static IEnumerable<MethodBase> Callees(MethodBase method)
+    /// <summary>The methods called; a call site whose method cannot be resolved (a missing assembly, a generic context
+    /// the reader lacks) is added to <paramref name="unresolved"/> when given.</summary>
+    public static IEnumerable<MethodBase> Callees(MethodBase method, List<string>? unresolved = null)
     {
         byte[]? il;
         try { il = method.GetMethodBody()?.GetILAsByteArray(); }
@@ -46,12 +48,16 @@ public static class IlCalls
             if (opCode.OperandType != OperandType.InlineMethod) continue;
             MethodBase? callee = null;
             try { callee = method.Module.ResolveMethod(BitConverter.ToInt32(il, operand), typeArguments, methodArguments); }
-            catch (Exception e) when (e is ArgumentException or BadImageFormatException or FileNotFoundException or TypeLoadException) { }
+            catch (Exception e) when (e is ArgumentException or BadImageFormatException or FileNotFoundException or TypeLoadException) { unresolved?.Add($"{Key(method)} at IL {operand - 1}: {e.Message}"); }
             if (callee is not null) yield return callee;
         }
     }
 
-    /// <summary>Type::name(parameter types), stable across loads.</summary>
+    /// <summary>The method's definition: the same for a generic method or a member of a generic type as for each of
+    /// their instantiations, and for a call site's reference as for the method itself.</summary>
+    public static (Guid Module, int Token) Identity(MethodBase method) => (method.Module.ModuleVersionId, method.MetadataToken);
+
+    /// <summary>Type::name(parameter types), for messages.</summary>
     public static string Key(MethodBase method)
     {
         string parameters;

@@ -14,7 +14,7 @@ public sealed class HeldBatchNorm2d : BatchNorm
     public HeldBatchNorm2d(long features, double eps = 1e-5, double momentum = 0.1)
         : base(features, eps, momentum, affine: true, track_running_stats: true, device: null, dtype: null, name: "BatchNorm2d")
     {
-        if (!(momentum > 0 && momentum <= 1)) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "momentum must be in (0, 1] (the cumulative average is not used here)");
+        if (!(momentum > 0 && momentum <= 1)) throw new ArgumentOutOfRangeException(nameof(momentum), momentum, "momentum must be in (0, 1]");
     }
 
     protected override void ValidateInputDimensions(Tensor input)
@@ -26,6 +26,6 @@ public sealed class HeldBatchNorm2d : BatchNorm
     {
         ValidateInputDimensions(input);
         if (training) num_batches_tracked!.IncrementInPlace();
-        return nn.functional.batch_norm(input, running_mean, running_var, weight, bias, training, momentum!.Value, eps);
+        return nn.functional.batch_norm(input, running_mean, running_var, weight, bias, training, momentum ?? throw new InvalidOperationException("HeldBatchNorm2d needs a momentum"), eps);
     }
 }

@@ -17,12 +17,14 @@ public class HostileDecodeTests
     {
         byte[] gif = HostileImages.ManyFrameGif(400);
         Assert.True(gif.Length < 7000); // 15 bytes a frame
-        long before = GC.GetTotalAllocatedBytes(precise: true);
+        long before = GC.GetAllocatedBytesForCurrentThread();
         var image = ImageDecoder.Decode(gif, "frames.gif");
-        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal((4000, 4000), (image.Width, image.Height));
         // One 4000² frame as RGBA (64 MB) and its RGB copy (48 MB); all 400 frames would be 25 GB.
-        Assert.True(allocated < 400L << 20, $"decoding allocated {allocated / (1 << 20)} MiB");
+        // This thread's allocations: the process's count took in other tests running beside it (509 MiB once in CI's
+        // AVX2 pass). At least the RGB copy is made here, so the measure sees the decoding.
+        Assert.InRange(allocated, 48_000_000L, 400L << 20);
     }
 
     [Fact]
@@ -30,13 +32,15 @@ public class HostileDecodeTests
     {
         byte[] tiff = HostileImages.ManyPageTiff(40);
         Assert.True(tiff.Length < 64 << 10, $"{tiff.Length} bytes");
-        long before = GC.GetTotalAllocatedBytes(precise: true);
+        long before = GC.GetAllocatedBytesForCurrentThread();
         var image = ImageDecoder.Decode(tiff, "pages.tif");
-        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.Equal((4000, 4000), (image.Width, image.Height));
         Assert.All(image.Pixels, b => Assert.Equal(0, b));
         // One 4000² page as RGBA (64 MB) and its RGB copy (48 MB); all 40 pages would be 2.5 GB.
-        Assert.True(allocated < 400L << 20, $"decoding allocated {allocated / (1 << 20)} MiB");
+        // This thread's allocations: the process's count took in other tests running beside it (509 MiB once in CI's
+        // AVX2 pass). At least the RGB copy is made here, so the measure sees the decoding.
+        Assert.InRange(allocated, 48_000_000L, 400L << 20);
     }
 
     /// <summary>Formats outside the list are refused whether given alone or in a folder (where they are not picked up).</summary>
@@ -65,11 +69,11 @@ public class HostileDecodeTests
         ihdr[8] = 16; // bit depth
         ihdr[9] = 6;  // RGBA
         byte[] png = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, .. HostileImages.Chunk("IHDR", ihdr), .. HostileImages.Chunk("IEND", [])];
-        long before = GC.GetTotalAllocatedBytes(precise: true);
+        long before = GC.GetAllocatedBytesForCurrentThread(); // this thread's: other tests allocate beside it
         var e = Assert.Throws<MalariaLabException>(() => ImageDecoder.Decode(png, "big16.png"));
         Assert.Contains("big16.png: 9999x9999 pixels at 64 bits would take", e.Message);
         Assert.Contains("refused before decoding", e.Message);
-        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 16 << 20);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20);
     }
 
     /// <summary>Pillow opens a 16-bit grey + alpha PNG as LA with each sample's high byte (LA;16B), then convert('RGB')

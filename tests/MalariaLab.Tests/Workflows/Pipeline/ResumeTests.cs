@@ -62,7 +62,7 @@ public class ResumeTests
         var expected = ModelFiles(straight.Path);
         var actual = ModelFiles(interrupted.Path);
         // On a difference, the epochs of all three processes: where the losses part says which epoch went wrong.
-        Assert.True(expected.OrderBy(f => f.Key).SequenceEqual(actual.OrderBy(f => f.Key)), $"other model files after the resume\nstraight:\n{Epochs(straightLog)}\ninterrupted:\n{Epochs(stoppedLog)}\nresumed:\n{Epochs(resumedLog)}");
+        Assert.True(expected.OrderBy(f => f.Key).SequenceEqual(actual.OrderBy(f => f.Key)), $"other model files after the resume\nstraight run's: {string.Join(", ", expected.OrderBy(f => f.Key))}\nresumed run's: {string.Join(", ", actual.OrderBy(f => f.Key))}\nstraight:\n{Epochs(straightLog)}\ninterrupted:\n{Epochs(stoppedLog)}\nresumed:\n{Epochs(resumedLog)}");
     }
 
     static string Epochs(string log) =>
