@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Reflection.Emit;
+using MalariaLab.Tests.Support;
 
 namespace MalariaLab.Tests.Architecture;
 
@@ -7,9 +8,6 @@ namespace MalariaLab.Tests.Architecture;
 /// and the members its method bodies call (IL operands), compiler-generated closures counted with their owner.</summary>
 public static class NamespaceDependencies
 {
-    static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes).GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Select(f => (OpCode)f.GetValue(null)!).ToDictionary(o => o.Value);
-
     /// <summary>Edges between namespaces cut at <paramref name="depth"/> levels below the root: 1 gives the layers
     /// (Foundation, Data, ...), 2 the modules inside them (Foundation.Common, Data.Splitting, ...).</summary>
     public static Dictionary<string, HashSet<string>> Of(Assembly assembly, string rootNamespace, int depth = 2)
@@ -70,31 +68,18 @@ public static class NamespaceDependencies
         var module = method.Module;
         Type[]? typeArgs = method.DeclaringType?.IsGenericType == true ? method.DeclaringType.GetGenericArguments() : null;
         Type[]? methodArgs = method.IsGenericMethod ? method.GetGenericArguments() : null;
-        for (int i = 0; i < il.Length;)
+        foreach (var (op, operand) in IlCalls.Instructions(il))
         {
-            short value = il[i] == 0xFE ? (short)(0xFE00 | il[i + 1]) : il[i];
-            i += il[i] == 0xFE ? 2 : 1;
-            var op = OpCodesByValue[value];
-            int size = op.OperandType switch
-            {
-                OperandType.InlineNone => 0,
-                OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar => 1,
-                OperandType.InlineVar => 2,
-                OperandType.InlineI8 or OperandType.InlineR => 8,
-                OperandType.InlineSwitch => 4 + 4 * BitConverter.ToInt32(il, i),
-                _ => 4,
-            };
             if (op.OperandType is OperandType.InlineMethod or OperandType.InlineField or OperandType.InlineType or OperandType.InlineTok)
             {
                 MemberInfo? member = null;
-                try { member = module.ResolveMember(BitConverter.ToInt32(il, i), typeArgs, methodArgs); }
+                try { member = module.ResolveMember(BitConverter.ToInt32(il, operand), typeArgs, methodArgs); }
                 catch (ArgumentException) { }
                 if (member is Type t) foreach (var x in Expand(t)) yield return x;
                 else if (member?.DeclaringType is { } d) foreach (var x in Expand(d)) yield return x;
                 if (member is MethodInfo called) foreach (var x in Expand(called.ReturnType)) yield return x;
                 if (member is FieldInfo field) foreach (var x in Expand(field.FieldType)) yield return x;
             }
-            i += size;
         }
     }
 

@@ -3,7 +3,7 @@ using System.Reflection.Emit;
 
 namespace MalariaLab.Tests.Support;
 
-/// <summary>The methods a method's IL calls (call, callvirt, newobj, ldftn, ldvirtftn), read opcode by opcode.</summary>
+/// <summary>A method body's IL read opcode by opcode, and the methods it calls (call, callvirt, newobj, ldftn, ldvirtftn).</summary>
 public static class IlCalls
 {
     const BindingFlags Declared = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
@@ -30,6 +30,19 @@ public static class IlCalls
         if (il is null) yield break;
         var typeArguments = method.DeclaringType is { IsGenericType: true } t ? t.GetGenericArguments() : null;
         var methodArguments = method.IsGenericMethod ? method.GetGenericArguments() : null;
+        foreach (var (opCode, operand) in Instructions(il))
+        {
+            if (opCode.OperandType != OperandType.InlineMethod) continue;
+            MethodBase? callee = null;
+            try { callee = method.Module.ResolveMethod(BitConverter.ToInt32(il, operand), typeArguments, methodArguments); }
+            catch (Exception e) when (e is ArgumentException or BadImageFormatException or FileNotFoundException or TypeLoadException) { unresolved?.Add($"{Key(method)} at IL {operand}: {e.Message}"); }
+            if (callee is not null) yield return callee;
+        }
+    }
+
+    /// <summary>Each instruction of a method body, in order: its opcode and where its operand starts.</summary>
+    public static IEnumerable<(OpCode OpCode, int Operand)> Instructions(byte[] il)
+    {
         for (int i = 0; i < il.Length;)
         {
             short value = il[i] == 0xFE ? (short)(0xFE00 | il[i + 1]) : il[i];
@@ -45,11 +58,7 @@ public static class IlCalls
                 OperandType.InlineSwitch => 4 + 4 * BitConverter.ToInt32(il, i),
                 _ => 4,
             };
-            if (opCode.OperandType != OperandType.InlineMethod) continue;
-            MethodBase? callee = null;
-            try { callee = method.Module.ResolveMethod(BitConverter.ToInt32(il, operand), typeArguments, methodArguments); }
-            catch (Exception e) when (e is ArgumentException or BadImageFormatException or FileNotFoundException or TypeLoadException) { unresolved?.Add($"{Key(method)} at IL {operand - 1}: {e.Message}"); }
-            if (callee is not null) yield return callee;
+            yield return (opCode, operand);
         }
     }
 
