@@ -51,10 +51,10 @@ public class ScalarLifetimeTests
     [Fact]
     public void Augmentation_under_collection_gives_the_same_images()
     {
-        var augmenter = new Augmenter(new AugmentSpec("dihedral8", 0.1, 0.1, 0.1, 0.02, 0.05, 0.05), 42, 1);
-        using var batch = rand(64, 3, 48, 48, generator: new TorchSharp.torch.Generator(3));
+        var augmenter = new Augmenter(new AugmentSpec("dihedral8", 0.1, 0.1, 0.1, 0.02, 0.05, 0.05), 42);
+        using var batch = randint(0, 256, [64, 48, 48, 3], ScalarType.Byte, generator: new TorchSharp.torch.Generator(3));
         long[] rows = [.. Enumerable.Range(0, 64).Select(i => (long)i)];
-        byte[] Expected(int epoch) { using var scope = NewDisposeScope(); return augmenter.Apply(batch, rows, epoch).bytes.ToArray(); }
+        byte[] Expected(int epoch) { using var scope = NewDisposeScope(); return augmenter.Apply(batch, rows, 1.0 / 255, epoch).contiguous().bytes.ToArray(); }
         var expected = Enumerable.Range(0, 4).Select(Expected).ToArray();
         int differing = WhileCollecting(() =>
         {
@@ -62,7 +62,7 @@ public class ScalarLifetimeTests
             for (int i = 0; i < 400; i++)
             {
                 using var scope = NewDisposeScope();
-                if (!augmenter.Apply(batch, rows, i % 4).bytes.SequenceEqual(expected[i % 4])) count++;
+                if (!augmenter.Apply(batch, rows, 1.0 / 255, i % 4).contiguous().bytes.SequenceEqual(expected[i % 4])) count++;
             }
             return count;
         });

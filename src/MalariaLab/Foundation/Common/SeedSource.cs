@@ -17,6 +17,16 @@ public static class SeedSource
         return BinaryPrimitives.ReadUInt64LittleEndian(hash);
     }
 
+    /// <summary>Eight 32-bit values for (seed, purpose, key) at once: the whole SHA-256("seed/purpose/key") as
+    /// little-endian words (one hash where a choice needs several independent numbers).</summary>
+    public static void Words(long seed, string purpose, string key, Span<uint> words)
+    {
+        if (words.Length != 8) throw new ArgumentException($"a SHA-256 holds 8 words, not {words.Length}", nameof(words));
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes($"{seed}/{purpose}/{key}"), hash);
+        for (int i = 0; i < 8; i++) words[i] = BinaryPrimitives.ReadUInt32LittleEndian(hash[(4 * i)..]);
+    }
+
     /// <summary>A seed for LibTorch's generator (weights init, dropout), kept below 2^63.</summary>
     public static long TorchSeed(long seed, string purpose) => (long)(Draw(seed, purpose) >> 1);
 

@@ -1,4 +1,4 @@
-using MalariaLab.Foundation.Native;
+using System.Runtime.InteropServices;
 using MalariaLab.Foundation.Common;
 using MalariaLab.Foundation.Specs;
 using static TorchSharp.torch;
@@ -9,69 +9,50 @@ namespace MalariaLab.Modelling.Augmentation;
 public sealed record ImageDraws(int? Symmetry, (double Scale, double Dx, double Dy)? Geometry,
     double? Brightness, double? Contrast, double? Saturation, double? HueRadians);
 
-/// <summary>Augments a training batch (the model input, N x 3 x S x S floats), each image's draws taken from the seed
-/// for (epoch, image row) so a run is repeatable and an image gets new transforms every epoch. Geometry first
-/// (symmetry, zoom and shift), then colour (brightness, contrast, saturation, hue), then clamped to the pixel range.
-/// The whole batch goes through each transform at once (a few dozen native calls per batch instead of per image);
-/// every image comes out bit-equal to <see cref="ImageTransforms"/> applied to it alone with its
-/// <see cref="Draws"/> (a test holds this).</summary>
-public sealed class Augmenter(AugmentSpec spec, long seed, double pixelMax)
+/// <summary>Augments a training batch straight from its uint8 images into the model input, each image's draws taken
+/// from the seed for (epoch, image row) so a run is repeatable and an image gets new transforms every epoch. Geometry
+/// first (symmetry, zoom and shift), then colour (brightness, contrast, saturation, hue), then clamped to the pixel
+/// range: <see cref="AugmentKernel"/>, image by image in managed code, the same bits on every CPU.</summary>
+public sealed class Augmenter(AugmentSpec spec, long seed)
 {
     public bool Enabled => spec.Enabled;
 
-    /// <summary>A uniform draw in [0, 1) for (what, epoch, row).</summary>
-    double U(string what, int epoch, long row) =>
-        (SeedSource.Draw(seed, $"augment/{what}/epoch{epoch}", row.ToString(System.Globalization.CultureInfo.InvariantCulture)) >> 11) * (1.0 / (1UL << 53));
-
-    /// <summary>Uniform in [-range, range].</summary>
-    double Symmetric(string what, int epoch, long row, double range) => range * (2 * U(what, epoch, row) - 1);
-
-    /// <summary>The transforms drawn for image <paramref name="row"/> in <paramref name="epoch"/>.</summary>
-    public ImageDraws Draws(long row, int epoch) => new(
-        spec.Flips == "dihedral8" ? (int)(U("flips", epoch, row) * 8) : null,
-        spec.Scale > 0 || spec.Shift > 0
-            ? (1 + Symmetric("scale", epoch, row, spec.Scale), Symmetric("dx", epoch, row, spec.Shift), Symmetric("dy", epoch, row, spec.Shift))
-            : null,
-        spec.Brightness > 0 ? 1 + Symmetric("brightness", epoch, row, spec.Brightness) : null,
-        spec.Contrast > 0 ? 1 + Symmetric("contrast", epoch, row, spec.Contrast) : null,
-        spec.Saturation > 0 ? 1 + Symmetric("saturation", epoch, row, spec.Saturation) : null,
-        spec.Hue > 0 ? 2 * Math.PI * Symmetric("hue", epoch, row, spec.Hue) : null);
-
-    public Tensor Apply(Tensor batch, long[] rows, int epoch)
+    /// <summary>The transforms drawn for image <paramref name="row"/> in <paramref name="epoch"/>: one SHA-256 of (seed,
+    /// epoch, row), each transform from its own 32-bit word of it (so turning one transform on or off leaves the others'
+    /// draws as they were).</summary>
+    public ImageDraws Draws(long row, int epoch)
     {
-        if (!Enabled || rows.Length == 0) return batch;
-        var draws = rows.Select(r => Draws(r, epoch)).ToArray();
-        var first = draws[0];
-        // Without zoom and shift, each symmetry's view keeps its own memory order into the contrast's mean, which a
-        // batch (one layout) cannot reproduce bit for bit: such specs go image by image, as before batching.
-        if (first.Symmetry is not null && first.Geometry is null && first.Contrast is not null) return ImageByImage(batch, draws);
-        var x = batch;
-        if (first.Symmetry is not null) x = BatchTransforms.Dihedral(x, [.. draws.Select(d => d.Symmetry!.Value)]);
-        if (first.Geometry is not null)
-            x = BatchTransforms.ScaleShift(x, [.. draws.Select(d => d.Geometry!.Value.Scale)],
-                [.. draws.Select(d => d.Geometry!.Value.Dx)], [.. draws.Select(d => d.Geometry!.Value.Dy)]);
-        if (first.Brightness is not null) x = BatchTransforms.Brightness(x, [.. draws.Select(d => d.Brightness!.Value)]);
-        if (first.Contrast is not null) x = BatchTransforms.Contrast(x, [.. draws.Select(d => d.Contrast!.Value)]);
-        if (first.Saturation is not null) x = BatchTransforms.Saturation(x, [.. draws.Select(d => d.Saturation!.Value)]);
-        if (first.HueRadians is not null) x = BatchTransforms.Hue(x, [.. draws.Select(d => d.HueRadians!.Value)]);
-        return x.ClampZeroTo(pixelMax);
+        Span<uint> words = stackalloc uint[8];
+        SeedSource.Words(seed, $"augment/epoch{epoch}", row.ToString(System.Globalization.CultureInfo.InvariantCulture), words);
+        var u = new double[8];
+        for (int i = 0; i < 8; i++) u[i] = words[i] * (1.0 / 4294967296.0); // uniform in [0, 1)
+        double Symmetric(int word, double range) => range * (2 * u[word] - 1); // uniform in [-range, range)
+        return new(
+            spec.Flips == "dihedral8" ? (int)(u[0] * 8) : null,
+            spec.Scale > 0 || spec.Shift > 0 ? (1 + Symmetric(1, spec.Scale), Symmetric(2, spec.Shift), Symmetric(3, spec.Shift)) : null,
+            spec.Brightness > 0 ? 1 + Symmetric(4, spec.Brightness) : null,
+            spec.Contrast > 0 ? 1 + Symmetric(5, spec.Contrast) : null,
+            spec.Saturation > 0 ? 1 + Symmetric(6, spec.Saturation) : null,
+            spec.Hue > 0 ? 2 * Math.PI * Symmetric(7, spec.Hue) : null);
     }
 
-    /// <summary>Each image through <see cref="ImageTransforms"/> alone, with its <see cref="Draws"/>: the augmentation
-    /// as first written, which <see cref="Apply"/> reproduces bit for bit (the tests' reference).</summary>
-    public Tensor ApplyImageByImage(Tensor batch, long[] rows, int epoch) =>
-        ImageByImage(batch, [.. rows.Select(r => Draws(r, epoch))]);
-
-    Tensor ImageByImage(Tensor batch, ImageDraws[] draws) =>
-        stack([.. draws.Select((d, i) =>
+    /// <summary>The model input for <paramref name="rows"/> of <paramref name="uint8Nhwc"/> (the data set's images,
+    /// N x S x S x 3): augmented float pixels times <paramref name="scale"/>, N x 3 x S x S as a channels-last view, like
+    /// the plain batch.</summary>
+    public Tensor Apply(Tensor uint8Nhwc, long[] rows, double scale, int epoch)
+    {
+        if (uint8Nhwc.dtype != ScalarType.Byte || uint8Nhwc.dim() != 4 || uint8Nhwc.shape[3] != 3 || uint8Nhwc.shape[1] != uint8Nhwc.shape[2])
+            throw new ArgumentException($"augmentation takes uint8 images N x S x S x 3, got {uint8Nhwc.dtype} [{string.Join(", ", uint8Nhwc.shape)}]");
+        int size = (int)uint8Nhwc.shape[1], values = size * size * 3;
+        var output = empty([rows.Length, size, size, 3], ScalarType.Float32);
+        var target = MemoryMarshal.Cast<byte, float>(output.bytes);
+        var warped = new float[values];
+        for (int i = 0; i < rows.Length; i++)
         {
-            var x = batch[i];
-            if (d.Symmetry is int k) x = ImageTransforms.Dihedral(x, k);
-            if (d.Geometry is var (scale, dx, dy)) x = ImageTransforms.ScaleShift(x, scale, dx, dy);
-            if (d.Brightness is double b) x = ImageTransforms.Brightness(x, b);
-            if (d.Contrast is double c) x = ImageTransforms.Contrast(x, c);
-            if (d.Saturation is double s) x = ImageTransforms.Saturation(x, s);
-            if (d.HueRadians is double h) x = ImageTransforms.Hue(x, h);
-            return x.ClampZeroTo(pixelMax);
-        })]);
+            // One image's bytes at a time (a view, no copy): the data set may pass 2 GB, a span may not.
+            using var image = uint8Nhwc[rows[i]];
+            AugmentKernel.Image(image.bytes, target.Slice(i * values, values), size, Draws(rows[i], epoch), scale, warped);
+        }
+        return output.permute(0, 3, 1, 2);
+    }
 }

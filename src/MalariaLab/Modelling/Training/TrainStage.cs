@@ -25,7 +25,7 @@ public static class TrainStage
 {
     public const string Run = "run";
 
-    public static readonly StageDefinition Definition = new("train", 2,
+    public static readonly StageDefinition Definition = new("train", 3,
         "Train into a new run folder (spec.yaml, split.csv, weights, history.csv, tensorboard/, manifest.json).",
         // Exactly what training reads: the data arrives through index, split and prepare (their fingerprints), and the
         // evaluate.* keys, description and sweep are read by later stages only. The run folder keeps the spec it was
@@ -118,7 +118,7 @@ public static class TrainStage
             TrainingOutcome outcome;
             try
             {
-                outcome = new Trainer(spec.Train, spec.Seed, log, spec.Augment, 255 * spec.Preprocess.Scale).Fit(model, data, run.Weights, run.File("tensorboard"),
+                outcome = new Trainer(spec.Train, spec.Seed, log, spec.Augment).Fit(model, data, run.Weights, run.File("tensorboard"),
                     history => AtomicFile.WriteAllText(run.File(RunFiles.HistoryCsv), HistoryFile.ToCsv(history)), cancel, checkpointFolder: run.Path);
             }
             catch

@@ -14,9 +14,9 @@ public sealed record TrainingOutcome(List<EpochMetrics> History, int BestEpoch, 
 /// <summary>The training loop, top to bottom: per epoch a seeded shuffle, Adam(W) steps on BCE-with-logits at the
 /// schedule's rate (on augmented batches when the spec asks), a validation pass, history + TensorBoard, best/last
 /// checkpoints, early stopping.</summary>
-public sealed class Trainer(TrainSpec spec, long seed, ILog log, AugmentSpec? augment = null, double pixelMax = 1)
+public sealed class Trainer(TrainSpec spec, long seed, ILog log, AugmentSpec? augment = null)
 {
-    readonly Augmenter? _augmenter = augment is { Enabled: true } ? new Augmenter(augment, seed, pixelMax) : null;
+    readonly Augmenter? _augmenter = augment is { Enabled: true } ? new Augmenter(augment, seed) : null;
     LearningRateSchedule _schedule = new(spec.Schedule, spec.Lr, spec.Epochs, 1);
     long _globalStep;
 
@@ -155,8 +155,7 @@ public sealed class Trainer(TrainSpec spec, long seed, ILog log, AugmentSpec? au
         Augmenter? augmenter = null, int epoch = 0, double labelSmoothing = 0)
     {
         using var scope = NewDisposeScope();
-        var (x, y) = data.Batch(rows);
-        if (augmenter is not null) x = augmenter.Apply(x, rows, epoch);
+        var (x, y) = data.Batch(rows, augmenter, epoch);
         var logits = model.forward(x).squeeze(1);
         // Label smoothing pulls the targets towards 0.5; accuracy below still counts against the true labels.
         var targets = labelSmoothing > 0 ? y.Times(1 - labelSmoothing).PlusNumber(labelSmoothing / 2) : y;

@@ -2,6 +2,7 @@ using MalariaLab.Foundation.Native;
 using MalariaLab.Data.Indexing;
 using MalariaLab.Data.Prepare;
 using MalariaLab.Data.Splitting;
+using MalariaLab.Modelling.Augmentation;
 using static TorchSharp.torch;
 
 namespace MalariaLab.Modelling.Training;
@@ -38,11 +39,13 @@ public sealed class TrainingData : IDisposable
     /// <summary>The same images with fewer rows in training and validation (the tensors are shared: dispose one of the two).</summary>
     public TrainingData Subset(long[] train, long[] validation) => new(this, train, validation);
 
-    /// <summary>Float images N x 3 x S x S (a channels-last view: the NHWC bytes are not reordered) and labels.</summary>
-    public (Tensor Images, Tensor Labels) Batch(long[] rows)
+    /// <summary>Float images N x 3 x S x S (a channels-last view: the NHWC bytes are not reordered) and labels; with an
+    /// enabled <paramref name="augmenter"/>, augmented for <paramref name="epoch"/>.</summary>
+    public (Tensor Images, Tensor Labels) Batch(long[] rows, Augmenter? augmenter = null, int epoch = 0)
     {
         using var index = tensor(rows);
-        return (ToModelInput(Images.index_select(0, index), Scale), Labels.index_select(0, index));
+        var images = augmenter is { Enabled: true } ? augmenter.Apply(Images, rows, Scale, epoch) : ToModelInput(Images.index_select(0, index), Scale);
+        return (images, Labels.index_select(0, index));
     }
 
     /// <summary>Keeping the NHWC bytes and only permuting the view gives LibTorch channels-last tensors, which its

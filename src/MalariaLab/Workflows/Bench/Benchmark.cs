@@ -191,7 +191,7 @@ public static class Benchmark
         using var model = ModelRegistry.Create(spec.Model, spec.Preprocess.Size);
         model.train();
         using var optimizer = new FlatAdam(model.parameters(), spec.Train.Lr, spec.Train.Beta1, spec.Train.Beta2, spec.Train.Epsilon);
-        var augmenter = augment is null ? null : new Modelling.Augmentation.Augmenter(augment, spec.Seed, 255 * spec.Preprocess.Scale);
+        var augmenter = augment is null ? null : new Modelling.Augmentation.Augmenter(augment, spec.Seed);
         long[] Rows(int step) => Enumerable.Range(0, batch).Select(i => data.Train[(step * batch + i) % data.Train.Length]).ToArray();
         // Warm-up until the steps run at their steady rate: .NET's tiered JIT optimises the managed parts (dropout masks,
         // augmentation) only after many calls, and the allocator's arenas grow during the first steps. Five steps left

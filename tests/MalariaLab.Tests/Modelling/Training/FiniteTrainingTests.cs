@@ -57,7 +57,7 @@ public sealed class FiniteTrainingTests(FiniteTrainingTests.SampleImages sample)
         using var temp = new TempFolder();
         using var model = ModelRegistry.Create(spec.Model, 48);
         var log = new CapturingLog();
-        var outcome = new Trainer(spec.Train, spec.Seed, log, spec.Augment, 255 * spec.Preprocess.Scale)
+        var outcome = new Trainer(spec.Train, spec.Seed, log, spec.Augment)
             .Fit(model, sample.Data, temp.File("weights"), temp.File("tensorboard"));
 
         Assert.Equal(2, outcome.History.Count);
