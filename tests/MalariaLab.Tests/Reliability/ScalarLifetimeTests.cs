@@ -6,10 +6,11 @@ using static TorchSharp.torch;
 
 namespace MalariaLab.Tests.Reliability;
 
-/// <summary>The numbers a training step hands LibTorch (Adam's betas and step size, augmentation's factors, the pixel
-/// range) stay alive through each op while another thread collects garbage as fast as it can: no use-after-free
-/// errors, and the same bits as without it (see HeldScalars). With TorchSharp's implicit Scalars the Adam loop threw
-/// "Expected false to be true ... toFloat" in each of two runs; the augmentation loop, then image by image, passed.</summary>
+/// <summary>The numbers a training step hands LibTorch (Adam's betas and step size) stay alive through each op while
+/// another thread collects garbage as fast as it can: no use-after-free errors, and the same bits as without it (see
+/// HeldScalars). With TorchSharp's implicit Scalars the Adam loop threw "Expected false to be true ... toFloat" in each
+/// of two runs. Augmentation, now managed code reading each image's native bytes through a view, is held to the same
+/// bits under collection too (a view freed early would read freed memory).</summary>
 [Collection(LibTorchCollection.Name)]
 public class ScalarLifetimeTests
 {

@@ -94,11 +94,4 @@ public static class HeldScalars
 
     /// <summary>a &gt; 0.</summary>
     public static Tensor Positive(this Tensor a) => a.gt(Zero);
-
-    /// <summary>a clamped to [0, max].</summary>
-    public static Tensor ClampZeroTo(this Tensor a, double max)
-    {
-        using var hi = max.ToScalar();
-        return a.clamp(Zero, hi);
-    }
 }

@@ -41,8 +41,12 @@ public sealed class Augmenter(AugmentSpec spec, long seed)
     /// the plain batch.</summary>
     public Tensor Apply(Tensor uint8Nhwc, long[] rows, double scale, int epoch)
     {
-        if (uint8Nhwc.dtype != ScalarType.Byte || uint8Nhwc.dim() != 4 || uint8Nhwc.shape[3] != 3 || uint8Nhwc.shape[1] != uint8Nhwc.shape[2])
-            throw new ArgumentException($"augmentation takes uint8 images N x S x S x 3, got {uint8Nhwc.dtype} [{string.Join(", ", uint8Nhwc.shape)}]");
+        if (uint8Nhwc.dtype != ScalarType.Byte || uint8Nhwc.dim() != 4 || uint8Nhwc.shape[3] != 3 || uint8Nhwc.shape[1] != uint8Nhwc.shape[2] || !uint8Nhwc.is_contiguous())
+            throw new ArgumentException($"augmentation takes contiguous uint8 images N x S x S x 3, got {uint8Nhwc.dtype} [{string.Join(", ", uint8Nhwc.shape)}]{(uint8Nhwc.is_contiguous() ? "" : ", not contiguous")}");
+        if (!(scale > 0 && double.IsFinite(scale))) throw new ArgumentOutOfRangeException(nameof(scale), scale, "the pixel scale is a positive number");
+        // LibTorch's select would wrap a negative row to the end: refuse it, as the plain batch's index_select does.
+        foreach (long row in rows)
+            if (row < 0 || row >= uint8Nhwc.shape[0]) throw new ArgumentOutOfRangeException(nameof(rows), row, $"row {row} is not one of the {uint8Nhwc.shape[0]} images");
         int size = (int)uint8Nhwc.shape[1], values = size * size * 3;
         var output = empty([rows.Length, size, size, 3], ScalarType.Float32);
         var target = MemoryMarshal.Cast<byte, float>(output.bytes);

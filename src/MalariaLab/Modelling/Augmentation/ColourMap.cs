@@ -39,9 +39,24 @@ public readonly record struct ColourMap(float[] Matrix, float[] Offset)
     public static double[,] HueMatrix(double radians)
     {
         double[,] toYiq = { { Luma[0], Luma[1], Luma[2] }, { 0.596, -0.274, -0.322 }, { 0.211, -0.523, 0.312 } };
-        double cos = Math.Cos(radians), sin = Math.Sin(radians);
+        var (sin, cos) = SinCos(radians);
         double[,] turn = { { 1, 0, 0 }, { 0, cos, -sin }, { 0, sin, cos } };
         return Multiply(Invert(toYiq), Multiply(turn, toYiq));
+    }
+
+    /// <summary>sin and cos by their Taylor series in plain double arithmetic, within 2e-15 of the true values for
+    /// |θ| ≤ π: the platform's Math.Sin/Cos pick their code by CPU (glibc's multiarch variants), and a last-bit
+    /// difference could round a matrix entry to another float on another machine.</summary>
+    public static (double Sin, double Cos) SinCos(double radians)
+    {
+        if (!(Math.Abs(radians) <= Math.PI)) throw new ArgumentOutOfRangeException(nameof(radians), radians, "a hue turn is within ±π");
+        double x2 = radians * radians, sin = 0, cos = 0;
+        for (int n = 14; n >= 0; n--) // Horner, from the 29th and 28th powers down
+        {
+            sin = 1.0 / ((2 * n + 2) * (2 * n + 3)) * -x2 * sin + 1;
+            cos = 1.0 / ((2 * n + 1) * (2 * n + 2)) * -x2 * cos + 1;
+        }
+        return (radians * sin, cos);
     }
 
     static double[,] Multiply(double[,] a, double[,] b)

@@ -12,7 +12,15 @@ public static class SymmetryMaps
 
     /// <summary>For each output pixel (row-major), the byte offset of its source pixel in an interleaved RGB image.
     /// <paramref name="kind"/> is "flips" or "dihedral8".</summary>
-    public static int[] SourceOffsets(int size, string kind, int k) => Maps.GetOrAdd((size, kind, k), key =>
+    public static int[] SourceOffsets(int size, string kind, int k)
+    {
+        int count = kind switch { "flips" => 4, "dihedral8" => 8, _ => throw new ArgumentException($"symmetries: \"{kind}\" is not flips or dihedral8", nameof(kind)) };
+        if (k < 0 || k >= count) throw new ArgumentOutOfRangeException(nameof(k), k, $"{kind} has views 0 to {count - 1}");
+        if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), size, "an image has at least one pixel");
+        return Maps.GetOrAdd((size, kind, k), Make);
+    }
+
+    static int[] Make((int Size, string Kind, int K) key)
     {
         var map = new int[key.Size * key.Size];
         for (int y = 0; y < key.Size; y++)
@@ -22,7 +30,7 @@ public static class SymmetryMaps
                 map[y * key.Size + x] = (sy * key.Size + sx) * 3;
             }
         return map;
-    });
+    }
 
     static (int Y, int X) Flip(int y, int x, int size, int k) =>
         k switch { 0 => (y, x), 1 => (y, size - 1 - x), 2 => (size - 1 - y, x), _ => (size - 1 - y, size - 1 - x) };

@@ -81,6 +81,54 @@ public class AugmenterTests
         Assert.NotEqual(draws[0], full.Draws(0, 2)); // a new epoch, new draws
     }
 
+    [Fact]
+    public void Bad_input_is_refused_naming_what()
+    {
+        using var images = Images(4, 8, 2);
+        var augmenter = new Augmenter(Full, 42);
+        Assert.Contains("row -1 is not one of the 4 images", Assert.Throws<ArgumentOutOfRangeException>(() => augmenter.Apply(images, [0, -1], 1.0 / 255, 1)).Message);
+        Assert.Contains("row 4 is not one of the 4 images", Assert.Throws<ArgumentOutOfRangeException>(() => augmenter.Apply(images, [4], 1.0 / 255, 1)).Message);
+        Assert.Contains("not contiguous", Assert.Throws<ArgumentException>(() => augmenter.Apply(images.transpose(1, 2), [0], 1.0 / 255, 1)).Message);
+        Assert.Contains("uint8 images N x S x S x 3", Assert.Throws<ArgumentException>(() => augmenter.Apply(images.to_type(ScalarType.Float32), [0], 1.0 / 255, 1)).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => augmenter.Apply(images, [0], double.NaN, 1));
+        Assert.Throws<ArgumentException>(() => SymmetryMaps.SourceOffsets(8, "rot", 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SymmetryMaps.SourceOffsets(8, "flips", 4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SymmetryMaps.SourceOffsets(8, "dihedral8", -1));
+        Assert.Throws<ArgumentException>(() => AugmentKernel.Image(new byte[192], new float[191], 8, augmenter.Draws(0, 1), 1, new float[192]));
+    }
+
+    /// <summary>The hue turn against the published NTSC YIQ → RGB matrix (rounded to 3 decimals, hence the tolerance),
+    /// with (I, Q) turned counter-clockwise: a flipped sine or a wrong chroma row is off by 0.1 or more.</summary>
+    [Theory]
+    [InlineData(0.3)]
+    [InlineData(-0.6)]
+    [InlineData(2.0)]
+    public void The_hue_turn_is_the_published_YIQ_rotation(double radians)
+    {
+        double[,] toYiq = { { 0.299, 0.587, 0.114 }, { 0.596, -0.274, -0.322 }, { 0.211, -0.523, 0.312 } };
+        double[,] toRgb = { { 1, 0.956, 0.621 }, { 1, -0.272, -0.647 }, { 1, -1.106, 1.703 } };
+        double[,] turn = { { 1, 0, 0 }, { 0, Math.Cos(radians), -Math.Sin(radians) }, { 0, Math.Sin(radians), Math.Cos(radians) } };
+        var actual = ColourMap.HueMatrix(radians);
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+            {
+                double expected = 0;
+                for (int a = 0; a < 3; a++) for (int b = 0; b < 3; b++) expected += toRgb[i, a] * turn[a, b] * toYiq[b, j];
+                Assert.True(Math.Abs(actual[i, j] - expected) < 5e-3, $"θ {radians}: entry ({i}, {j}) is {actual[i, j]:F4}, the published matrices give {expected:F4}");
+            }
+    }
+
+    [Fact]
+    public void Sine_and_cosine_are_the_platform_s_to_the_last_bits_or_two()
+    {
+        for (double x = -Math.PI; x <= Math.PI; x += 0.001)
+        {
+            var (sin, cos) = ColourMap.SinCos(x);
+            Assert.True(Math.Abs(sin - Math.Sin(x)) <= 2e-15 && Math.Abs(cos - Math.Cos(x)) <= 2e-15, $"x {x}: {sin} {cos} against {Math.Sin(x)} {Math.Cos(x)}");
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => ColourMap.SinCos(4));
+    }
+
     public static TheoryData<string> Specs => new()
     {
         "dihedral8 0.1 0.1 0.1 0.02 0.05 0.05",   // the shipped recipe
@@ -129,7 +177,7 @@ public class AugmenterTests
         if (d.Contrast is double c) x = TorchTransforms.Contrast(x, c);
         if (d.Saturation is double s) x = TorchTransforms.Saturation(x, s);
         if (d.HueRadians is double h) x = TorchTransforms.Hue(x, h);
-        return x.ClampZeroTo(255 * scale);
+        return x.clamp(0, 255 * scale);
     }
 
     /// <summary>Plain float arithmetic in a fixed order: the augmented batch has these bits on every CPU (both CI suites,
