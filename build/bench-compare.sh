@@ -3,15 +3,16 @@
 # alternates Bench rounds of REV and of the working tree (same data, threads and repeats, one process at a time) and
 # prints every images/s and latency figure with its ratio, working tree / REV (median over rounds; > 1 is faster,
 # except for latencies, where < 1 is).
-# usage: build/bench-compare.sh REV [ROUNDS=3] [THREADS=2]   (extra Bench options via BENCH_ARGS, e.g. --repeats=1)
+# usage: build/bench-compare.sh REV [ROUNDS=3] [THREADS=2]   (extra Bench options via BENCH_ARGS, e.g. --repeats=1;
+#        BENCH_KEEP=1 keeps the temporary folder with every round's JSON and log, and prints where it is)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rev="${1:?usage: build/bench-compare.sh REV [ROUNDS] [THREADS]}" rounds="${2:-3}" threads="${3:-2}"
 work="$(mktemp -d "${TMPDIR:-/tmp}/bench-compare.XXXXXX")"
-trap 'git -C "$root" worktree remove --force "$work/rev" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+trap 'git -C "$root" worktree remove --force "$work/rev" >/dev/null 2>&1 || true; [[ -n "${BENCH_KEEP:-}" ]] || rm -rf "$work"' EXIT
 git -C "$root" worktree add --detach "$work/rev" "$rev" >/dev/null
 ln -sfn "$(cd "$root/.." && pwd)/shared" "$work/shared" 2>/dev/null || true # ../shared beside the worktree
-echo "building $rev and the working tree" >&2
+echo "building $rev and the working tree${BENCH_KEEP:+ (rounds kept in $work)}" >&2
 dotnet build "$work/rev/MalariaLab.slnx" -c Release -nologo -v quiet >&2
 dotnet build "$root/MalariaLab.slnx" -c Release -nologo -v quiet >&2
 bench() { # tree, output

@@ -78,3 +78,9 @@ public sealed class Bf16FactAttribute : FactAttribute
 {
     public Bf16FactAttribute() { if (MalariaLab.Foundation.Native.Bf16Support.Check() is (false, var why)) Skip = why; }
 }
+
+/// <summary>A theory of bfloat16 inference, skipped as <see cref="Bf16FactAttribute"/> is.</summary>
+public sealed class Bf16TheoryAttribute : TheoryAttribute
+{
+    public Bf16TheoryAttribute() { if (MalariaLab.Foundation.Native.Bf16Support.Check() is (false, var why)) Skip = why; }
+}

@@ -8,9 +8,8 @@ namespace MalariaLab.Modelling.Models;
 /// activations go back to float32 before the first dense layer, so the logit is not rounded to bf16's 8-bit mantissa.
 /// The first convolution keeps float32 weights and pixels: that cut the largest probability change of the tests'
 /// sample network from 0.077 to 0.018 (docs/performance.md). Predict and Bench (through Evaluator.Run) use it
-/// like the float32 network. It runs the steps in their Keras order, so it does not pool first as SeedCnn's own
-/// inference does. Converts the layers of the network it is given: pass one made for the
-/// purpose. Only where <see cref="Foundation.Native.Bf16Support"/> says the CPU computes bfloat16 natively.</summary>
+/// like the float32 network, over the network's inference steps (SeedCnn pools first, in bf16 too). Converts the
+/// layers of the network it is given: pass one made for the purpose. Only where <see cref="Foundation.Native.Bf16Support"/> says the CPU computes bfloat16 natively.</summary>
 public sealed class Bf16Network : nn.Module<Tensor, Tensor>
 {
     readonly LayeredNetwork network;
@@ -28,16 +27,18 @@ public sealed class Bf16Network : nn.Module<Tensor, Tensor>
 
     bool InBf16(LayerStep step) => step.Layer is not null && step.Layer != first && step.Layer is not TorchSharp.Modules.Linear;
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => Run(network.InferenceSteps(), x);
+
+    /// <summary>The given steps of the network (its inference steps, or its Keras-order steps in the tests) with the
+    /// casts: layers without weights (pooling, ReLU, flatten, dropout) run in the type they are given.</summary>
+    public Tensor Run(IEnumerable<LayerStep> steps, Tensor x)
     {
-        x = LayeredNetwork.ChannelsLast(x);
-        foreach (var step in network.Steps())
+        var y = LayeredNetwork.FoldFreeing(steps, x, (step, h) =>
         {
-            // Layers without weights (pooling, flatten, dropout) run in the type they are given.
-            var type = step.Layer is null ? x.dtype : InBf16(step) ? ScalarType.BFloat16 : ScalarType.Float32;
-            if (x.dtype != type) x = x.to(type);
-            x = step.Apply(x);
-        }
-        return x.dtype == ScalarType.Float32 ? x : x.to(ScalarType.Float32);
+            var type = step.Layer is null ? h.dtype : InBf16(step) ? ScalarType.BFloat16 : ScalarType.Float32;
+            return h.dtype == type ? h : h.to(type);
+        });
+        if (y.dtype == ScalarType.Float32) return y;
+        using (y) return y.to(ScalarType.Float32);
     }
 }

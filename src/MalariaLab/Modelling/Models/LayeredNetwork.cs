@@ -9,11 +9,38 @@ public abstract class LayeredNetwork(string name) : nn.Module<Tensor, Tensor>(na
 {
     public abstract IEnumerable<LayerStep> Steps();
 
-    public override Tensor forward(Tensor x)
+    /// <summary>The steps inference runs: the same function as <see cref="Steps"/>, bit for bit, in a cheaper order where
+    /// a network has one (SeedCnn pools first). For running only: export, summaries and FLOPs read <see cref="Steps"/>.</summary>
+    public virtual IEnumerable<LayerStep> InferenceSteps() => Steps();
+
+    public override Tensor forward(Tensor x) =>
+        training ? Fold(Steps(), ChannelsLast(x)) : FoldFreeing(InferenceSteps(), x, (_, h) => h);
+
+    static Tensor Fold(IEnumerable<LayerStep> steps, Tensor x)
     {
-        x = ChannelsLast(x);
-        foreach (var step in Steps()) x = step.Apply(x);
+        foreach (var step in steps) x = step.Apply(x);
         return x;
+    }
+
+    /// <summary>Inference over <paramref name="steps"/>, freeing each intermediate as soon as the next step has read it
+    /// (no autograd holds them), so a large batch reuses warm memory instead of growing; <paramref name="before"/> may
+    /// change each step's input (Bf16Network's casts). The caller's <paramref name="input"/> is never freed.</summary>
+    public static Tensor FoldFreeing(IEnumerable<LayerStep> steps, Tensor input, Func<LayerStep, Tensor, Tensor> before)
+    {
+        var x = ChannelsLast(input);
+        foreach (var step in steps)
+        {
+            x = Replace(x, before(step, x), input);
+            x = Replace(x, step.Apply(x), input);
+        }
+        return x;
+    }
+
+    // Steps may return their input itself (dropout at inference, in-place ops); views keep their storage alive.
+    static Tensor Replace(Tensor old, Tensor next, Tensor input)
+    {
+        if (!ReferenceEquals(old, next) && !ReferenceEquals(old, input)) old.Dispose();
+        return next;
     }
 
     /// <summary>The eval-mode forward pass as ONNX nodes from the float NCHW input named <paramref name="input"/>;

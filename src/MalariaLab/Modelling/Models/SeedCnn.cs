@@ -49,24 +49,30 @@ public sealed class SeedCnn : LayeredNetwork, IFirstConvolution
             KerasInit.Zeros(bias);
     }
 
-    public override Tensor forward(Tensor x) =>
-        !training && BatchNormScalesArePositive() ? PoolFirstForward(ChannelsLast(x)) : base.forward(x);
-
     /// <summary>Inference with each block's max-pool moved right after its conv: ReLU and an eval-mode BatchNorm
-    /// (x · a + b per channel, a = γ / √(var + ε)) are non-decreasing when a > 0, and a non-decreasing function
-    /// commutes exactly with max, so the result is bit for bit the Keras order's while ReLU and BatchNorm touch a
-    /// quarter of the values (batch-256 inference 4,090–4,270 → 4,940–5,990 images/s, alternating runs, 2 cores).</summary>
-    Tensor PoolFirstForward(Tensor x)
+    /// (x · a + b per channel, a = γ / √(var + ε)) are non-decreasing when a > 0, and so is rounding to a narrower
+    /// type, and a non-decreasing function commutes exactly with max. So the result is bit for bit the Keras order's,
+    /// in float32 and in bfloat16 (Bf16Network), while ReLU and BatchNorm touch a quarter of the values (float32
+    /// batch-256 inference 4,090–4,270 → 4,940–5,990 images/s, alternating runs, 2 cores). Keras order when some γ ≤ 0.</summary>
+    public override IEnumerable<LayerStep> InferenceSteps()
     {
-        foreach (var (conv, bn) in new[] { (conv1, bn1), (conv2, bn2), (conv3, bn3), (conv4, bn4) })
+        if (!BatchNormScalesArePositive()) return Steps();
+        return PoolFirstSteps();
+    }
+
+    IEnumerable<LayerStep> PoolFirstSteps()
+    {
+        var blocks = new[] { (conv1, bn1), (conv2, bn2), (conv3, bn3), (conv4, bn4) };
+        for (int i = 0; i < blocks.Length; i++)
         {
-            using var convolved = conv.forward(x);
-            using var pooled = pool.forward(convolved);
-            x = bn.forward(pooled.relu_());
+            var (conv, bn) = blocks[i];
+            string n = $"{i + 1}";
+            yield return new($"conv{n}", "Conv2D 3x3 same", conv.forward, conv, null);
+            yield return new($"pool{n}", "MaxPooling2D 2x2", pool.forward, null, null);
+            yield return new($"relu{n}", "ReLU", x => x.relu_(), null, null);
+            yield return new($"bn{n}", "BatchNormalization", bn.forward, bn, null);
         }
-        using var flat = x.permute(0, 2, 3, 1).flatten(1);
-        using var hidden = fc1.forward(flat).relu_();
-        return fc2.forward(hidden);
+        foreach (var step in Steps().SkipWhile(s => s.Name != "flatten")) yield return step;
     }
 
     /// <summary>γ > 0 in every BatchNorm (true after Keras' γ = 1 init and, in practice, after training).</summary>

@@ -106,7 +106,41 @@ public class SeedCnnTests
     {
         // forward() pools before ReLU and BatchNorm in eval mode; the named steps run the Keras order. With
         // trained-like BatchNorm statistics the two must agree exactly (and fall back when some γ ≤ 0).
-        using var model = Build(seed: 5);
+        using var model = TrainedLike(negativeScale);
+        using var _ = no_grad();
+        using var x = rand(batch, 48, 48, 3).permute(0, 3, 1, 2); // channels-last, as the pipeline feeds it
+        using var fast = model.forward(x);
+        var h = x;
+        foreach (var step in model.Steps()) h = step.Apply(h);
+        Assert.Equal(!negativeScale, model.InferenceSteps().Any(s => s.Name == "relu1")); // pooled first, or not
+        Assert.Equal(h.data<float>().ToArray(), fast.data<float>().ToArray());
+    }
+
+    [Bf16Theory]
+    [InlineData(7, false)]
+    [InlineData(64, false)]
+    [InlineData(7, true)]
+    public void Bfloat16_inference_is_bit_for_bit_the_keras_layer_order_in_bfloat16(int batch, bool negativeScale)
+    {
+        // Rounding to bf16 is non-decreasing too, so pooling first must not change a bit of the bf16 network either.
+        using var model = TrainedLike(negativeScale);
+        using var bf16 = new Bf16Network(model);
+        bf16.eval();
+        using var _ = no_grad();
+        using var x = rand(batch, 48, 48, 3).permute(0, 3, 1, 2);
+        using var fast = bf16.forward(x);
+        using var keras = bf16.Run(model.Steps(), x);
+        using var fp32 = TrainedLike(negativeScale).forward(x);
+        Assert.Equal(keras.data<float>().ToArray(), fast.data<float>().ToArray());
+        Assert.NotEqual(fp32.data<float>().ToArray(), fast.data<float>().ToArray()); // it did run in bf16
+    }
+
+    /// <summary>The seed network in eval mode with random BatchNorm statistics, scales and shifts (γ in [0.5, 1.5)),
+    /// one γ made negative on request.</summary>
+    static SeedCnn TrainedLike(bool negativeScale)
+    {
+        var model = Build(seed: 5);
+        manual_seed(6);
         using (no_grad())
         {
             foreach (var (name, buffer) in model.named_buffers())
@@ -118,11 +152,6 @@ public class SeedCnnTests
             if (negativeScale) model.named_parameters().Single(p => p.name == "bn2.weight").parameter[3] = tensor(-0.7f);
         }
         model.eval();
-        using var _ = no_grad();
-        using var x = rand(batch, 48, 48, 3).permute(0, 3, 1, 2); // channels-last, as the pipeline feeds it
-        using var fast = model.forward(x);
-        var h = x;
-        foreach (var step in model.Steps()) h = step.Apply(h);
-        Assert.Equal(h.data<float>().ToArray(), fast.data<float>().ToArray());
+        return model;
     }
 }
