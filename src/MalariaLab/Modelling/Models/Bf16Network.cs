@@ -39,6 +39,7 @@ public sealed class Bf16Network : nn.Module<Tensor, Tensor>
             return h.dtype == type ? h : h.to(type);
         });
         if (y.dtype == ScalarType.Float32) return y;
+        if (ReferenceEquals(y, x)) return y.to(ScalarType.Float32); // the caller's own tensor: not ours to free
         using (y) return y.to(ScalarType.Float32);
     }
 }

@@ -3,8 +3,9 @@ using static TorchSharp.torch;
 
 namespace MalariaLab.Modelling.Models;
 
-/// <summary>A network written once, as its steps: <see cref="forward"/> is the fold over <see cref="Steps"/>, and the
-/// ONNX export, the summary, the FLOP count and Bench's convolution timing read the same steps, so they cannot drift.</summary>
+/// <summary>A network written once, as its steps: <see cref="forward"/> is the fold over <see cref="Steps"/> in training
+/// (over <see cref="InferenceSteps"/>, held bit-equal to them by tests, at inference), and the ONNX export, the summary,
+/// the FLOP count and Bench's convolution timing read the same steps, so they cannot drift.</summary>
 public abstract class LayeredNetwork(string name) : nn.Module<Tensor, Tensor>(name), ILayeredModel
 {
     public abstract IEnumerable<LayerStep> Steps();

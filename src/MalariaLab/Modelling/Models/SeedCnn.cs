@@ -56,7 +56,8 @@ public sealed class SeedCnn : LayeredNetwork, IFirstConvolution
     /// batch-256 inference 4,090–4,270 → 4,940–5,990 images/s, alternating runs, 2 cores). Keras order when some γ ≤ 0.</summary>
     public override IEnumerable<LayerStep> InferenceSteps()
     {
-        if (!BatchNormScalesArePositive()) return Steps();
+        // In training the order is not the same function: dropout runs, and BatchNorm takes its batch's statistics.
+        if (training || !BatchNormScalesArePositive()) return Steps();
         return PoolFirstSteps();
     }
 
@@ -72,7 +73,9 @@ public sealed class SeedCnn : LayeredNetwork, IFirstConvolution
             yield return new($"relu{n}", "ReLU", x => x.relu_(), null, null);
             yield return new($"bn{n}", "BatchNormalization", bn.forward, bn, null);
         }
-        foreach (var step in Steps().SkipWhile(s => s.Name != "flatten")) yield return step;
+        var head = Steps().SkipWhile(s => s.Name != "flatten").ToList();
+        if (head.Count == 0) throw new InvalidOperationException("seed-cnn: no flatten step to end the pool-first order with");
+        foreach (var step in head) yield return step;
     }
 
     /// <summary>γ > 0 in every BatchNorm (true after Keras' γ = 1 init and, in practice, after training).</summary>
@@ -87,7 +90,8 @@ public sealed class SeedCnn : LayeredNetwork, IFirstConvolution
         return true;
     }
 
-    /// <summary>The network, step by step, in Keras' layer order (forward, summary, FLOPs, ONNX and Bench all read these).
+    /// <summary>The network, step by step, in Keras' layer order (forward in training, summary, FLOPs, ONNX and Bench
+    /// all read these; inference runs <see cref="InferenceSteps"/>, which a test holds to the same bits).
     /// ONNX node and weight names are the layer names of the safetensors file; dropout is the identity at inference.</summary>
     public override IEnumerable<LayerStep> Steps()
     {
