@@ -195,19 +195,19 @@ public static class Predictor
 
     /// <summary>An image file, a folder (recursively) or a zip; each item's bytes are read lazily, from regular files only
     /// (a FIFO or a link to /dev/zero is an error row, not a hang).</summary>
-    static IEnumerable<PreparedInputs.Source> Inputs(string input)
+    static IEnumerable<(string Path, Func<byte[]> Read)> Inputs(string input)
     {
         if (Directory.Exists(input))
         {
             foreach (var file in Directory.EnumerateFiles(input, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
                 if (ImageDecoder.HasImageExtension(file))
-                    yield return new(file, () => FileKinds.ReadRegular(file, MaxImageBytes, "an image"), AnyThread: true);
+                    yield return (file, () => FileKinds.ReadRegular(file, MaxImageBytes, "an image"));
             yield break;
         }
         if (!File.Exists(input)) throw new MalariaLabException($"--input={input}: no such file or folder");
         if (!input.EndsWith(".zip", StringComparison.OrdinalIgnoreCase))
         {
-            yield return new(input, () => FileKinds.ReadRegular(input, MaxImageBytes, "an image"), AnyThread: true);
+            yield return (input, () => FileKinds.ReadRegular(input, MaxImageBytes, "an image"));
             yield break;
         }
         ZipArchive zip;
@@ -220,9 +220,9 @@ public static class Predictor
             catch (InvalidDataException e) { throw new MalariaLabException($"{input}: not a readable zip ({e.Message})", e); }
             foreach (var entry in entries.Where(e => ImageDecoder.HasImageExtension(e.FullName)).OrderBy(e => e.FullName, StringComparer.Ordinal))
             {
-                if (entry.Length > 64 << 20) { yield return new($"{input}!{entry.FullName}", () => throw new MalariaLabException($"{entry.FullName}: {entry.Length} bytes, larger than 64 MiB")); continue; }
+                if (entry.Length > 64 << 20) { yield return ($"{input}!{entry.FullName}", () => throw new MalariaLabException($"{entry.FullName}: {entry.Length} bytes, larger than 64 MiB")); continue; }
                 // Read inside the item's own error handling: a corrupt entry is one error row, not a crash.
-                yield return new($"{input}!{entry.FullName}", () =>
+                yield return ($"{input}!{entry.FullName}", () =>
                 {
                     try
                     {
