@@ -135,6 +135,31 @@ public class OnnxExportTests(TinyRun tiny) : IClassFixture<TinyRun>
         Assert.True(torch.Select(r => r.ProbabilityParasitized!.Value).Distinct().Count() > 1);
     }
 
+    /// <summary>What lets Predict run a one-thread session on each core, each with chunks of its own, and still write
+    /// the CSV a two-thread session writes: a session's results depend neither on its thread count, nor on the batch an
+    /// image is in, nor on another thread calling it at the same time.</summary>
+    [Fact]
+    public void A_one_thread_session_called_from_two_threads_gives_a_two_thread_sessions_bits_in_any_batch()
+    {
+        const int count = 300, size = 16;
+        byte[] pixels = SampleImages(count, size);
+        string path = tiny.Run.File("weights/best.onnx");
+        using var two = new OnnxRunner(path, "cpu", 2);
+        using var one = new OnnxRunner(path, "cpu", 1);
+        var expected = two.Probabilities(pixels, count);
+        Assert.True(expected.Distinct().Count() > 10);
+
+        int image = size * size * 3;
+        float[] Part(int from, int n) => one.Probabilities(pixels.AsSpan(from * image, n * image).ToArray(), n);
+        var halves = new float[2][];
+        for (int round = 0; round < 5; round++)
+        {
+            Parallel.Invoke(() => halves[0] = Part(0, 137), () => halves[1] = Part(137, count - 137));
+            Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), halves[0].Concat(halves[1]).Select(BitConverter.SingleToInt32Bits));
+        }
+        Assert.Equal(expected.Skip(299).Select(BitConverter.SingleToInt32Bits), Part(299, 1).Select(BitConverter.SingleToInt32Bits));
+    }
+
     [Fact]
     public void Predict_refuses_a_run_whose_onnx_file_was_altered()
     {

@@ -49,6 +49,49 @@ public class PreparedInputsTests
         Assert.True(partly.Disposed);
     }
 
+    [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Several_workers_get_every_input_once_in_whole_chunks_in_input_order(int workers)
+    {
+        var inputs = Enumerable.Range(0, 23).Select(i => ($"img{i:D2}.png", (Func<byte[]>)(i == 9 ? () => throw new IOException("cannot read img09") : () => SyntheticData.Png(6, 5, (byte)(10 * i))))).ToList();
+        var chunks = new System.Collections.Concurrent.ConcurrentBag<(int Thread, PreparedInputs.Item[] Chunk)>();
+        PreparedInputs.ForEachChunk(inputs, Preprocess, chunkSize: 4, workers, chunk =>
+        {
+            chunks.Add((Environment.CurrentManagedThreadId, chunk));
+            Thread.Sleep(20); // long enough for every worker to take a chunk of its own
+        });
+
+        var ordered = chunks.Select(c => c.Chunk).OrderBy(c => c[0].Path, StringComparer.Ordinal).ToList();
+        Assert.Equal([4, 4, 4, 4, 4, 3], ordered.Select(c => c.Length));
+        var all = ordered.SelectMany(c => c).ToList();
+        Assert.Equal(inputs.Select(i => i.Item1), all.Select(i => i.Path));
+        Assert.Equal("cannot read img09", all[9].Error);
+        Assert.Equal(MalariaLab.Data.Prepare.Preprocessor.Prepare(SyntheticData.Png(6, 5, 220), "x.png", Preprocess), all[22].Pixels);
+        Assert.Equal(workers, chunks.Select(c => c.Thread).Distinct().Count());
+    }
+
+    [Fact]
+    public void With_several_workers_the_first_error_stops_them_all_and_surfaces_as_itself()
+    {
+        var source = new Inputs { Good = 9 };
+        int worked = 0;
+        var error = Assert.Throws<MalariaLabException>(() => PreparedInputs.ForEachChunk(source, Preprocess, 2, 2, _ => Interlocked.Increment(ref worked)));
+        Assert.Equal("--input=nowhere: no such file or folder", error.Message);
+        Assert.True(source.Disposed);
+
+        var many = new Inputs { Good = 1000 };
+        int calls = 0;
+        var thrown = Assert.Throws<InvalidOperationException>(() => PreparedInputs.ForEachChunk(many, Preprocess, 2, 2, _ =>
+        {
+            if (Interlocked.Increment(ref calls) == 3) throw new InvalidOperationException("classifier failed");
+            Thread.Sleep(5);
+        }));
+        Assert.Equal("classifier failed", thrown.Message);
+        Assert.True(calls < 10, $"{calls} chunks worked on after the failure");
+        Assert.True(many.Disposed);
+    }
+
     /// <summary><see cref="Good"/> images, then the error Predict's Inputs throws for a missing path; records its disposal.</summary>
     sealed class Inputs : IEnumerable<(string, Func<byte[]>)>
     {
