@@ -77,17 +77,19 @@ public static class Predictor
         return (images, images / clock.Elapsed.TotalSeconds);
     }
 
-    /// <summary>How many workers read, decode and classify chunks side by side. On ONNX Runtime's CPU provider, one a
-    /// thread, each calling a one-thread session (a session takes calls from several threads at once, and its results
+    /// <summary>How many workers read, decode and classify chunks side by side. On ONNX Runtime's CPU provider, one per
+    /// thread of the run (at most one per core of this machine: a run trained on 32 threads predicts on a 4-core laptop
+    /// with 4), each calling a one-thread session (a session takes calls from several threads at once, and its results
     /// do not depend on its thread count or the batch: a test checks). No core then waits for another, as they did when
     /// one chunk at a time was decoded and then classified on all cores (figures at <see cref="WorkerChunk"/>).
     /// LibTorch's engines, and ONNX Runtime's other providers, get one worker and all the threads.</summary>
-    static int OnnxWorkers(string engine, string provider, int threads) => engine == "onnx" && provider == "cpu" ? Math.Max(1, threads) : 1;
+    static int OnnxWorkers(string engine, string provider, int threads) =>
+        engine == "onnx" && provider == "cpu" ? Math.Max(1, Math.Min(threads, Environment.ProcessorCount)) : 1;
 
     /// <summary>The images a worker reads, decodes and classifies at a time. Small enough that a one-thread forward pass
     /// keeps its activations in the core's cache: on 2 cores, compact-cnn with dihedral8 TTA ran 3,703 PNG files at
-    /// 1,680-1,750 images/s in chunks of 256, 2,220-2,300 in 64 and 2,300-2,540 in 32, its peak RSS falling from 320 to
-    /// 144 MB (one worker with 256 at a time on both threads: 1,240-1,300 images/s, 240 MB).</summary>
+    /// 1,684-1,813 images/s in chunks of 256, 2,195-2,302 in 64 and 1,911-2,538 in 32, its peak RSS falling from 320 to
+    /// 144 MB (one worker with 256 at a time on both threads: 1,244-1,619 images/s, 240 MB; docs/performance.md).</summary>
     const int WorkerChunk = 32;
 
     static List<PredictedImage> Classify(string input, IReadOnlyList<(IClassifier Classifier, string Tta)> classifiers, ExperimentSpec spec, double threshold, double temperature, ILog log, int workers)
@@ -126,7 +128,7 @@ public static class Predictor
         log.Info(workers <= 1
             ? $"predict: {results.Count / seconds:F0} images/s ({seconds:F2} s: reading and decoding {seconds - classifying:F2} s, classifying {classifying:F2} s{views})"
             : $"predict: {results.Count / seconds:F0} images/s ({seconds:F2} s; {workers} workers, each reading, decoding and classifying chunks of its own; " +
-              $"of their {workers * seconds:F2} s: reading and decoding {workers * seconds - classifying:F2} s, classifying {classifying:F2} s{views})");
+              $"of their {workers * seconds:F2} s: classifying {classifying:F2} s, reading, decoding and waiting {workers * seconds - classifying:F2} s{views})");
         return results.OrderBy(r => r.Path, StringComparer.Ordinal).ToList();
     }
 

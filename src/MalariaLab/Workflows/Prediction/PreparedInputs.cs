@@ -37,7 +37,7 @@ public static class PreparedInputs
         }
         using var items = inputs.GetEnumerator();
         var reading = new object();
-        bool stop = false;
+        Exception? first = null; // the first error in time, whichever worker met it
         var threads = Enumerable.Range(0, workers).Select(_ => Task.Factory.StartNew(() =>
         {
             try
@@ -47,21 +47,20 @@ public static class PreparedInputs
                     List<(string Path, byte[]? Bytes, string? Error)> read;
                     lock (reading)
                     {
-                        if (stop) return;
-                        read = Read(items, chunkSize);
-                        if (read.Count == 0) { stop = true; return; }
+                        if (first is not null) return;
+                        read = Read(items, chunkSize); // every input's bytes are read here, one reader at a time
+                        if (read.Count == 0) return;
                     }
                     work(Decode(read, preprocess, parallel: false));
                 }
             }
-            catch
+            catch (Exception e)
             {
-                lock (reading) stop = true;
-                throw;
+                lock (reading) first ??= e;
             }
         }, TaskCreationOptions.LongRunning)).ToArray();
-        try { Task.WaitAll(threads); }
-        catch (AggregateException e) { ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw(); }
+        Task.WaitAll(threads);
+        if (first is not null) ExceptionDispatchInfo.Capture(first).Throw();
     }
 
     static List<(string Path, byte[]? Bytes, string? Error)> Read(IEnumerator<(string Path, Func<byte[]> Read)> items, int chunkSize)

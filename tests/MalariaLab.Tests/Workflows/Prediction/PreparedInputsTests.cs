@@ -52,14 +52,29 @@ public class PreparedInputsTests
     [Theory]
     [InlineData(2)]
     [InlineData(3)]
-    public void Several_workers_get_every_input_once_in_whole_chunks_in_input_order(int workers)
+    public void Several_workers_get_every_input_once_in_whole_chunks_in_input_order_read_one_at_a_time(int workers)
     {
-        var inputs = Enumerable.Range(0, 23).Select(i => ($"img{i:D2}.png", (Func<byte[]>)(i == 9 ? () => throw new IOException("cannot read img09") : () => SyntheticData.Png(6, 5, (byte)(10 * i))))).ToList();
+        int reading = 0, mostAtOnce = 0;
+        Func<byte[]> Reader(int i) => () =>
+        {
+            int now = Interlocked.Increment(ref reading);
+            InterlockedMax(ref mostAtOnce, now);
+            Thread.Sleep(1); // long enough for a second reader to overlap, were one let in
+            Interlocked.Decrement(ref reading);
+            return i == 9 ? throw new IOException("cannot read img09") : SyntheticData.Png(6, 5, (byte)(10 * i));
+        };
+        var inputs = Enumerable.Range(0, 23).Select(i => ($"img{i:D2}.png", Reader(i))).ToList();
         var chunks = new System.Collections.Concurrent.ConcurrentBag<(int Thread, PreparedInputs.Item[] Chunk)>();
+        using var everyWorker = new Barrier(workers);
+        var waited = new ThreadLocal<bool>();
         PreparedInputs.ForEachChunk(inputs, Preprocess, chunkSize: 4, workers, chunk =>
         {
             chunks.Add((Environment.CurrentManagedThreadId, chunk));
-            Thread.Sleep(20); // long enough for every worker to take a chunk of its own
+            if (!waited.Value) // each worker's first chunk waits until every worker holds one
+            {
+                waited.Value = true;
+                Assert.True(everyWorker.SignalAndWait(TimeSpan.FromSeconds(30)), "not every worker got a chunk");
+            }
         });
 
         var ordered = chunks.Select(c => c.Chunk).OrderBy(c => c[0].Path, StringComparer.Ordinal).ToList();
@@ -69,6 +84,13 @@ public class PreparedInputsTests
         Assert.Equal("cannot read img09", all[9].Error);
         Assert.Equal(MalariaLab.Data.Prepare.Preprocessor.Prepare(SyntheticData.Png(6, 5, 220), "x.png", Preprocess), all[22].Pixels);
         Assert.Equal(workers, chunks.Select(c => c.Thread).Distinct().Count());
+        Assert.Equal(1, mostAtOnce);
+    }
+
+    static void InterlockedMax(ref int target, int value)
+    {
+        for (int seen = Volatile.Read(ref target); value > seen; seen = Volatile.Read(ref target))
+            if (Interlocked.CompareExchange(ref target, value, seen) == seen) return;
     }
 
     [Fact]
