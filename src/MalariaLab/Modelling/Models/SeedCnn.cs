@@ -53,7 +53,9 @@ public sealed class SeedCnn : LayeredNetwork, IFirstConvolution
     /// (x · a + b per channel, a = γ / √(var + ε)) are non-decreasing when a > 0, and so is rounding to a narrower
     /// type, and a non-decreasing function commutes exactly with max. So the result is bit for bit the Keras order's,
     /// in float32 and in bfloat16 (Bf16Network), while ReLU and BatchNorm touch a quarter of the values (float32
-    /// batch-256 inference 4,090–4,270 → 4,940–5,990 images/s, alternating runs, 2 cores). Keras order when some γ ≤ 0.</summary>
+    /// batch-256 inference 4,090–4,270 → 4,940–5,990 images/s, alternating runs, 2 cores). Keras order when some γ ≤ 0.
+    /// Each pool and the ReLU after it run as one managed pass where that pays (<see cref="InferenceMaxPool"/>: the same
+    /// bits, without LibTorch's argmax indices).</summary>
     public override IEnumerable<LayerStep> InferenceSteps()
     {
         // In training the order is not the same function: dropout runs, and BatchNorm takes its batch's statistics.
@@ -69,8 +71,7 @@ public sealed class SeedCnn : LayeredNetwork, IFirstConvolution
             var (conv, bn) = blocks[i];
             string n = $"{i + 1}";
             yield return new($"conv{n}", "Conv2D 3x3 same", conv.forward, conv, null);
-            yield return new($"pool{n}", "MaxPooling2D 2x2", pool.forward, null, null);
-            yield return new($"relu{n}", "ReLU", x => x.relu_(), null, null);
+            yield return new($"pool{n}", "MaxPooling2D 2x2 + ReLU", x => InferenceMaxPool.Pool2(x, t => pool.forward(t).relu_(), relu: true), null, null);
             yield return new($"bn{n}", "BatchNormalization", bn.forward, bn, null);
         }
         var head = Steps().SkipWhile(s => s.Name != "flatten").ToList();

@@ -1,0 +1,132 @@
+using System.Runtime.Intrinsics;
+using static TorchSharp.torch;
+
+namespace MalariaLab.Modelling.Models;
+
+/// <summary>A 2x2, stride-2 max-pool for inference on channels-last float32 and bfloat16 tensors, in managed SIMD code
+/// on the calling thread. LibTorch's CPU max-pool always writes an int64 argmax per output too (18.9 MB for the seed
+/// network's first block at batch 256), which inference never reads. This one makes LibTorch's choice exactly: scanning
+/// the window row by row, a value replaces the running maximum when it is greater or NaN, so each output has the bits
+/// of the input LibTorch picks (ties go to the first; float32 NaN payloads are kept; a bfloat16 NaN comes out as 0x7FC0, where LibTorch writes
+/// 0x7FC0 or 0xFFFF by the channel's place in its vector loop). One thread, because LibTorch's
+/// OpenMP worker spins on the other core for a while after each of its own parallel calls: on large inputs, which are
+/// bound by memory, one managed thread beats LibTorch's two; on small ones it does not (docs/performance.md).</summary>
+public static class InferenceMaxPool
+{
+    /// <summary>Inputs smaller than this go to LibTorch (measured: at batch 256 the seed network's third and fourth
+    /// pools, 4.7 and 2.4 MB in bfloat16, ran as fast or faster there).</summary>
+    public const long ManagedFromBytes = 4L << 20;
+
+    /// <summary>The managed pool where it applies and pays (no autograd, CPU, float32 or bfloat16, channels-last, even
+    /// sides, at least <see cref="ManagedFromBytes"/>); <paramref name="fallback"/> (LibTorch's pool) otherwise.</summary>
+    public static Tensor Pool2(Tensor x, Func<Tensor, Tensor> fallback, bool relu = false) =>
+        Applies(x) && x.numel() * x.element_size() >= ManagedFromBytes ? Pool(x, relu) : fallback(x);
+
+    /// <summary>Whether <see cref="Pool"/> takes <paramref name="x"/>.</summary>
+    public static bool Applies(Tensor x) =>
+        x.dim() == 4 && !x.requires_grad && x.device_type == TorchSharp.DeviceType.CPU
+        && (x.dtype == ScalarType.Float32 || x.dtype == ScalarType.BFloat16)
+        && x.shape[2] % 2 == 0 && x.shape[3] % 2 == 0 && x.numel() > 0 && x.numel() * x.element_size() <= int.MaxValue
+        && LayeredNetwork.IsChannelsLast(x);
+
+    /// <summary>The pooled tensor, channels-last like its input. Throws where <see cref="Applies"/> is false.</summary>
+    public static Tensor Pool(Tensor x, bool relu = false)
+    {
+        if (!Applies(x)) throw new ArgumentException("InferenceMaxPool takes a 4-d channels-last CPU float32 or bfloat16 tensor with even sides and no autograd", nameof(x));
+        long n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
+        using var nhwc = x.permute(0, 2, 3, 1); // a contiguous view of x's memory
+        using var output = empty([n, h / 2, w / 2, c], x.dtype);
+        int rows = (int)(n * h / 2);
+        if (x.dtype == ScalarType.Float32) PoolFloat(nhwc.bytes, output.bytes, rows, (int)w, (int)c, relu);
+        else PoolBfloat16(nhwc.bytes, output.bytes, rows, (int)w, (int)c, relu);
+        return output.permute(0, 3, 1, 2);
+    }
+
+    /// <summary><paramref name="rows"/> output rows (images x output height), each from two input rows of
+    /// <paramref name="width"/> pixels of <paramref name="channels"/> values.</summary>
+    static unsafe void PoolFloat(Span<byte> input, Span<byte> output, int rows, int width, int channels, bool relu)
+    {
+        fixed (byte* inBytes = input)
+        fixed (byte* outBytes = output)
+        {
+            float* top = (float*)inBytes, o = (float*)outBytes;
+            int rowLength = width * channels;
+            for (int r = 0; r < rows; r++, top += rowLength)
+                for (int j = 0; j < width / 2; j++, top += 2 * channels, o += channels)
+                {
+                    float* bottom = top + rowLength;
+                    int k = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                        for (; k + Vector512<float>.Count <= channels; k += Vector512<float>.Count)
+                            Relu(Take(Take(Take(Vector512.Load(top + k), Vector512.Load(top + channels + k)),
+                                Vector512.Load(bottom + k)), Vector512.Load(bottom + channels + k)), relu).Store(o + k);
+                    for (; k + Vector256<float>.Count <= channels; k += Vector256<float>.Count)
+                        Relu(Take(Take(Take(Vector256.Load(top + k), Vector256.Load(top + channels + k)),
+                            Vector256.Load(bottom + k)), Vector256.Load(bottom + channels + k)), relu).Store(o + k);
+                    for (; k < channels; k++)
+                        o[k] = Relu(Take(Take(Take(top[k], top[channels + k]), bottom[k]), bottom[channels + k]), relu);
+                }
+        }
+    }
+
+    // bfloat16 values compare as the float32 they are the top half of: widening is exact, and narrowing back a widened
+    // value gives its bits again. A NaN comes out as 0x7FC0.
+    static unsafe void PoolBfloat16(Span<byte> input, Span<byte> output, int rows, int width, int channels, bool relu)
+    {
+        fixed (byte* inBytes = input)
+        fixed (byte* outBytes = output)
+        {
+            ushort* top = (ushort*)inBytes, o = (ushort*)outBytes;
+            int rowLength = width * channels;
+            for (int r = 0; r < rows; r++, top += rowLength)
+                for (int j = 0; j < width / 2; j++, top += 2 * channels, o += channels)
+                {
+                    ushort* bottom = top + rowLength;
+                    int k = 0;
+                    if (Vector512.IsHardwareAccelerated)
+                        for (; k + Vector512<float>.Count <= channels; k += Vector512<float>.Count)
+                        {
+                            var max = Relu(Take(Take(Take(Wide512(top + k), Wide512(top + channels + k)),
+                                Wide512(bottom + k)), Wide512(bottom + channels + k)), relu);
+                            var bits = Vector512.ConditionalSelect(Vector512.Equals(max, max).AsUInt32(), Vector512.ShiftRightLogical(max.AsUInt32(), 16), Vector512.Create((uint)NaN));
+                            Vector256.Narrow(bits.GetLower(), bits.GetUpper()).Store(o + k);
+                        }
+                    for (; k + Vector256<float>.Count <= channels; k += Vector256<float>.Count)
+                    {
+                        var max = Relu(Take(Take(Take(Wide256(top + k), Wide256(top + channels + k)),
+                            Wide256(bottom + k)), Wide256(bottom + channels + k)), relu);
+                        var bits = Vector256.ConditionalSelect(Vector256.Equals(max, max).AsUInt32(), Vector256.ShiftRightLogical(max.AsUInt32(), 16), Vector256.Create((uint)NaN));
+                        Vector128.Narrow(bits.GetLower(), bits.GetUpper()).Store(o + k);
+                    }
+                    for (; k < channels; k++)
+                        o[k] = Narrow(Relu(Take(Take(Take(Wide(top[k]), Wide(top[channels + k])), Wide(bottom[k])), Wide(bottom[channels + k])), relu));
+                }
+        }
+    }
+
+    // LibTorch's rule: the candidate replaces the running maximum when it is greater, or NaN.
+    static Vector512<float> Take(Vector512<float> max, Vector512<float> value) =>
+        Vector512.ConditionalSelect(Vector512.GreaterThan(value, max) | ~Vector512.Equals(value, value), value, max);
+
+    static Vector256<float> Take(Vector256<float> max, Vector256<float> value) =>
+        Vector256.ConditionalSelect(Vector256.GreaterThan(value, max) | ~Vector256.Equals(value, value), value, max);
+
+    // LibTorch's ReLU (clamp_min(x, 0), a vector max(0, x)): negatives become +0; -0 and NaN stay as they are.
+    static Vector512<float> Relu(Vector512<float> x, bool relu) =>
+        relu ? Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512<float>.Zero), Vector512<float>.Zero, x) : x;
+
+    static Vector256<float> Relu(Vector256<float> x, bool relu) =>
+        relu ? Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256<float>.Zero), Vector256<float>.Zero, x) : x;
+
+    static float Relu(float x, bool relu) => relu && x < 0 ? 0f : x;
+
+    static float Take(float max, float value) => value > max || float.IsNaN(value) ? value : max;
+
+    static unsafe Vector512<float> Wide512(ushort* p) => Vector512.ShiftLeft(Vector512.WidenLower(Vector512.Create(Vector256.Load(p), Vector256<ushort>.Zero)), 16).AsSingle();
+    static unsafe Vector256<float> Wide256(ushort* p) => Vector256.ShiftLeft(Vector256.WidenLower(Vector256.Create(Vector128.Load(p), Vector128<ushort>.Zero)), 16).AsSingle();
+    static float Wide(ushort bits) => BitConverter.Int32BitsToSingle(bits << 16);
+    static ushort Narrow(float value) => float.IsNaN(value) ? NaN : (ushort)(BitConverter.SingleToUInt32Bits(value) >> 16);
+
+    /// <summary>The NaN c10's float-to-bfloat16 rounding writes (LibTorch's scalar loop; its vector loop writes 0xFFFF).</summary>
+    const ushort NaN = 0x7FC0;
+}
