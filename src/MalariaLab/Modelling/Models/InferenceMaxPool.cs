@@ -3,28 +3,38 @@ using static TorchSharp.torch;
 
 namespace MalariaLab.Modelling.Models;
 
-/// <summary>A 2x2, stride-2 max-pool for inference on channels-last float32 and bfloat16 tensors, in managed SIMD code
-/// on the calling thread. LibTorch's CPU max-pool always writes an int64 argmax per output too (18.9 MB for the seed
-/// network's first block at batch 256), which inference never reads. This one makes LibTorch's choice exactly: scanning
-/// the window row by row, a value replaces the running maximum when it is greater or NaN, so each output has the bits
-/// of the input LibTorch picks (ties go to the first; float32 NaN payloads are kept; a bfloat16 NaN comes out as 0x7FC0, where LibTorch writes
-/// 0x7FC0 or 0xFFFF by the channel's place in its vector loop). One thread, because LibTorch's
-/// OpenMP worker spins on the other core for a while after each of its own parallel calls: on large inputs, which are
-/// bound by memory, one managed thread beats LibTorch's two; on small ones it does not (docs/performance.md).</summary>
+/// <summary>A 2x2, stride-2 max-pool for inference on channels-last float32 and bfloat16 tensors, optionally with the
+/// ReLU after it, in one pass of managed SIMD code on the calling thread. LibTorch's CPU max-pool always writes an int64
+/// argmax per output too (18.9 MB for the seed network's first block at batch 256), which inference never reads. This
+/// one makes LibTorch's choice: scanning the window row by row, a value replaces the running maximum when it is greater
+/// or NaN (ties go to the first), and ReLU turns negatives into +0 and keeps -0 and NaN, as LibTorch's clamp_min does.
+/// So the bits are LibTorch's pool and relu_'s, float32 NaN payloads included; only a bfloat16 NaN may differ in its
+/// bits (this writes 0x7FC0; LibTorch's conversions write 0x7FC0 or 0xFFFF by where the value falls in their vector
+/// loops). One thread, because LibTorch's OpenMP worker spins on the other core for a while after each of its own
+/// parallel calls: on large inputs, which are bound by memory, one managed thread beat LibTorch's two; on small ones it
+/// did not (docs/performance.md).</summary>
 public static class InferenceMaxPool
 {
-    /// <summary>Inputs smaller than this go to LibTorch (measured: at batch 256 the seed network's third and fourth
-    /// pools, 4.7 and 2.4 MB in bfloat16, ran as fast or faster there).</summary>
+    /// <summary>Inputs smaller than this go to LibTorch. Measured at 2 threads with the ReLU: from 4.7 MB up the managed
+    /// pass was as fast or faster (float32 256 x 128 x 6 x 6: 0.23 against 0.22 ms; bfloat16 256 x 64 x 12 x 12: 0.37
+    /// against 0.57 ms; the first block, 37.7 MB: 2.2 against 3.8 ms); at 2.4 MB LibTorch's two threads won.</summary>
     public const long ManagedFromBytes = 4L << 20;
 
-    /// <summary>The managed pool where it applies and pays (no autograd, CPU, float32 or bfloat16, channels-last, even
-    /// sides, at least <see cref="ManagedFromBytes"/>); <paramref name="fallback"/> (LibTorch's pool) otherwise.</summary>
-    public static Tensor Pool2(Tensor x, Func<Tensor, Tensor> fallback, bool relu = false) =>
-        Applies(x) && x.numel() * x.element_size() >= ManagedFromBytes ? Pool(x, relu) : fallback(x);
+    /// <summary>The managed pool (and ReLU when <paramref name="relu"/>) where it applies and was measured to pay: no
+    /// autograd, CPU, float32 or bfloat16, channels-last, even sides, at least <see cref="ManagedFromBytes"/>, SIMD in
+    /// hardware, and LibTorch on at most 2 threads (more may pool faster than one managed thread). Otherwise
+    /// <paramref name="pool"/> (LibTorch's), then relu_.</summary>
+    public static Tensor Pool2(Tensor x, Func<Tensor, Tensor> pool, bool relu = false)
+    {
+        if (Applies(x) && x.numel() * x.element_size() >= ManagedFromBytes && Vector256.IsHardwareAccelerated && get_num_threads() <= 2)
+            return Pool(x, relu);
+        var pooled = pool(x);
+        return relu ? pooled.relu_() : pooled;
+    }
 
     /// <summary>Whether <see cref="Pool"/> takes <paramref name="x"/>.</summary>
     public static bool Applies(Tensor x) =>
-        x.dim() == 4 && !x.requires_grad && x.device_type == TorchSharp.DeviceType.CPU
+        !x.is_sparse && x.dim() == 4 && !x.requires_grad && x.device_type == TorchSharp.DeviceType.CPU
         && (x.dtype == ScalarType.Float32 || x.dtype == ScalarType.BFloat16)
         && x.shape[2] % 2 == 0 && x.shape[3] % 2 == 0 && x.numel() > 0 && x.numel() * x.element_size() <= int.MaxValue
         && LayeredNetwork.IsChannelsLast(x);
@@ -35,7 +45,7 @@ public static class InferenceMaxPool
         if (!Applies(x)) throw new ArgumentException("InferenceMaxPool takes a 4-d channels-last CPU float32 or bfloat16 tensor with even sides and no autograd", nameof(x));
         long n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
         using var nhwc = x.permute(0, 2, 3, 1); // a contiguous view of x's memory
-        using var output = empty([n, h / 2, w / 2, c], x.dtype);
+        using var output = empty([n, h / 2, w / 2, c], x.dtype, x.device);
         int rows = (int)(n * h / 2);
         if (x.dtype == ScalarType.Float32) PoolFloat(nhwc.bytes, output.bytes, rows, (int)w, (int)c, relu);
         else PoolBfloat16(nhwc.bytes, output.bytes, rows, (int)w, (int)c, relu);

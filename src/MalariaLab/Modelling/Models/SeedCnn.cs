@@ -71,7 +71,7 @@ public sealed class SeedCnn : LayeredNetwork, IFirstConvolution
             var (conv, bn) = blocks[i];
             string n = $"{i + 1}";
             yield return new($"conv{n}", "Conv2D 3x3 same", conv.forward, conv, null);
-            yield return new($"pool{n}", "MaxPooling2D 2x2 + ReLU", x => InferenceMaxPool.Pool2(x, t => pool.forward(t).relu_(), relu: true), null, null);
+            yield return new($"pool{n}", "MaxPooling2D 2x2 + ReLU", x => InferenceMaxPool.Pool2(x, pool.forward, relu: true), null, null);
             yield return new($"bn{n}", "BatchNormalization", bn.forward, bn, null);
         }
         var head = Steps().SkipWhile(s => s.Name != "flatten").ToList();

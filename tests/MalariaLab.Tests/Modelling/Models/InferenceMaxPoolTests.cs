@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MalariaLab.Tests.Support;
 using MalariaLab.Modelling.Models;
 using static TorchSharp.torch;
@@ -10,20 +11,29 @@ public class InferenceMaxPoolTests
 {
     // Values that make ties (±0, repeats, ±∞) and NaNs (two payloads, both signs) common in a 2x2 window.
     static readonly float[] Hard = [0f, -0f, 1f, -1f, 2.5f, float.PositiveInfinity, float.NegativeInfinity,
-        BitConverter.Int32BitsToSingle(0x7FC00001), BitConverter.Int32BitsToSingle(unchecked((int)0xFFC10000))];
+        BitConverter.Int32BitsToSingle(0x7FC00001), BitConverter.Int32BitsToSingle(unchecked((int)0xFFC10000)),
+        BitConverter.Int32BitsToSingle(0x7F800001)]; // a signalling NaN: picked as it is, never quieted
 
     [Theory]
-    [InlineData(ScalarType.Float32, 3, false)]   // the scalar loop only
-    [InlineData(ScalarType.Float32, 8, false)]   // one 256-bit vector
-    [InlineData(ScalarType.Float32, 16, false)]  // the seed network's first block
-    [InlineData(ScalarType.Float32, 35, false)]  // every loop: 512-bit, 256-bit and the scalar tail
-    [InlineData(ScalarType.Float32, 35, true)]
+    // Channel counts that reach every loop: 3 the scalar tail only; 8 one 256-bit vector; 16 the seed network's first
+    // block; 27 = 16 + 8 + 3 and 59 = 48 + 8 + 3 the 512-bit loop, then the 256-bit loop, then the tail (on AVX2 hosts,
+    // and with DOTNET_EnableAVX512F=0, the 256-bit loop and the tail).
+    [InlineData(ScalarType.Float32, 3, false)]
+    [InlineData(ScalarType.Float32, 8, false)]
+    [InlineData(ScalarType.Float32, 16, false)]
+    [InlineData(ScalarType.Float32, 27, false)]
+    [InlineData(ScalarType.Float32, 59, false)]
+    [InlineData(ScalarType.Float32, 8, true)]
     [InlineData(ScalarType.Float32, 16, true)]
+    [InlineData(ScalarType.Float32, 27, true)]
+    [InlineData(ScalarType.Float32, 59, true)]
     [InlineData(ScalarType.BFloat16, 3, false)]
-    [InlineData(ScalarType.BFloat16, 24, false)]
-    [InlineData(ScalarType.BFloat16, 32, false)]
-    [InlineData(ScalarType.BFloat16, 35, false)]
-    [InlineData(ScalarType.BFloat16, 35, true)]
+    [InlineData(ScalarType.BFloat16, 8, false)]
+    [InlineData(ScalarType.BFloat16, 27, false)]
+    [InlineData(ScalarType.BFloat16, 59, false)]
+    [InlineData(ScalarType.BFloat16, 3, true)]
+    [InlineData(ScalarType.BFloat16, 27, true)]
+    [InlineData(ScalarType.BFloat16, 59, true)]
     public void Gives_libtorchs_bits_on_random_values_ties_infinities_and_nans(ScalarType type, int channels, bool relu)
     {
         manual_seed(channels);
@@ -53,12 +63,14 @@ public class InferenceMaxPoolTests
             Assert.Equal(Bytes(expected), Bytes(pooled)); // NaN payloads too
         else
         {
-            // LibTorch's bf16 pool writes a NaN as 0xFFFF in its vector loop and 0x7FC0 in its scalar tail, which
-            // channels fall where depends on its vector width; ours writes 0x7FC0. Every other value has its bits.
+            // LibTorch's bf16 conversions write a NaN as 0xFFFF in their vector loops and 0x7FC0 in their scalar tails;
+            // ours always writes 0x7FC0. Every other value has LibTorch's bits.
             Assert.Equal(Bytes(expectedNans), Bytes(nans));
             using var zeroed = pooled.masked_fill(nans, 0);
             using var expectedZeroed = expected.masked_fill(expectedNans, 0);
             Assert.Equal(Bytes(expectedZeroed), Bytes(zeroed));
+            using var nanValues = pooled.masked_select(nans);
+            Assert.All(MemoryMarshal.Cast<byte, ushort>(Bytes(nanValues)).ToArray(), bits => Assert.Equal(0x7FC0, bits));
         }
     }
 
@@ -70,15 +82,30 @@ public class InferenceMaxPoolTests
         Tensor Fallback(Tensor t) { calls++; return nn.functional.max_pool2d(t, 2); }
         void Check(Tensor x, bool managed)
         {
-            int before = calls;
-            using var y = InferenceMaxPool.Pool2(x, Fallback);
-            using var expected = nn.functional.max_pool2d(x, 2);
-            Assert.Equal(Bytes(expected), Bytes(y));
-            Assert.Equal(managed ? before : before + 1, calls);
+            foreach (var relu in new[] { false, true })
+            {
+                int before = calls;
+                using var y = InferenceMaxPool.Pool2(x, Fallback, relu);
+                using var pooled = nn.functional.max_pool2d(x, 2);
+                using var expected = relu ? pooled.relu() : pooled.alias();
+                Assert.Equal(Bytes(expected), Bytes(y));
+                Assert.Equal(managed ? before : before + 1, calls);
+            }
         }
-        using var nchw = rand(32, 16, 48, 48); // 4.7 MB: large enough
+        using var nchw = randn(32, 16, 48, 48); // 4.7 MB: large enough (randn: ReLU has negatives to clear)
         using var large = LayeredNetwork.ChannelsLast(nchw);
-        Check(large, managed: true);
+        int threads = get_num_threads();
+        try
+        {
+            set_num_threads(2);
+            Check(large, managed: true);
+            set_num_threads(3); // more LibTorch threads than measured: LibTorch's pool
+            Check(large, managed: false);
+        }
+        finally
+        {
+            set_num_threads(threads);
+        }
         Check(nchw, managed: false); // not channels-last
         using var small = LayeredNetwork.ChannelsLast(rand(2, 16, 48, 48));
         Check(small, managed: false); // under ManagedFromBytes: LibTorch's two threads win there

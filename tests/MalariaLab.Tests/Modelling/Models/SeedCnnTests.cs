@@ -101,7 +101,7 @@ public class SeedCnnTests
     [InlineData(1, false)]
     [InlineData(7, false)]
     [InlineData(64, false)]
-    [InlineData(256, false)] // every pool but the last in managed code (InferenceMaxPool)
+    [InlineData(256, false)] // every pool in managed code (InferenceMaxPool; in bf16 all but the last)
     [InlineData(7, true)]
     public void Inference_is_bit_for_bit_the_keras_layer_order(int batch, bool negativeScale)
     {
