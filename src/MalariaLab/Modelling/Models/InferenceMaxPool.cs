@@ -47,69 +47,37 @@ public static class InferenceMaxPool
         using var nhwc = x.permute(0, 2, 3, 1); // a contiguous view of x's memory
         using var output = empty([n, h / 2, w / 2, c], x.dtype, x.device);
         int rows = (int)(n * h / 2);
-        if (x.dtype == ScalarType.Float32) PoolFloat(nhwc.bytes, output.bytes, rows, (int)w, (int)c, relu);
-        else PoolBfloat16(nhwc.bytes, output.bytes, rows, (int)w, (int)c, relu);
+        if (x.dtype == ScalarType.Float32) Pool<float, Float32>(nhwc.bytes, output.bytes, rows, (int)w, (int)c, relu);
+        else Pool<ushort, Bfloat16>(nhwc.bytes, output.bytes, rows, (int)w, (int)c, relu);
         return output.permute(0, 3, 1, 2);
     }
 
     /// <summary><paramref name="rows"/> output rows (images x output height), each from two input rows of
-    /// <paramref name="width"/> pixels of <paramref name="channels"/> values.</summary>
-    static unsafe void PoolFloat(Span<byte> input, Span<byte> output, int rows, int width, int channels, bool relu)
+    /// <paramref name="width"/> pixels of <paramref name="channels"/> values of type <typeparamref name="T"/>, which
+    /// <typeparamref name="TElement"/> loads as float32 and stores back.</summary>
+    static unsafe void Pool<T, TElement>(Span<byte> input, Span<byte> output, int rows, int width, int channels, bool relu)
+        where T : unmanaged where TElement : struct, IElement<T>
     {
         fixed (byte* inBytes = input)
         fixed (byte* outBytes = output)
         {
-            float* top = (float*)inBytes, o = (float*)outBytes;
+            T* top = (T*)inBytes, o = (T*)outBytes;
             int rowLength = width * channels;
             for (int r = 0; r < rows; r++, top += rowLength)
                 for (int j = 0; j < width / 2; j++, top += 2 * channels, o += channels)
                 {
-                    float* bottom = top + rowLength;
+                    T* bottom = top + rowLength;
                     int k = 0;
                     if (Vector512.IsHardwareAccelerated)
                         for (; k + Vector512<float>.Count <= channels; k += Vector512<float>.Count)
-                            Relu(Take(Take(Take(Vector512.Load(top + k), Vector512.Load(top + channels + k)),
-                                Vector512.Load(bottom + k)), Vector512.Load(bottom + channels + k)), relu).Store(o + k);
+                            TElement.Store512(Relu(Take(Take(Take(TElement.Load512(top + k), TElement.Load512(top + channels + k)),
+                                TElement.Load512(bottom + k)), TElement.Load512(bottom + channels + k)), relu), o + k);
                     for (; k + Vector256<float>.Count <= channels; k += Vector256<float>.Count)
-                        Relu(Take(Take(Take(Vector256.Load(top + k), Vector256.Load(top + channels + k)),
-                            Vector256.Load(bottom + k)), Vector256.Load(bottom + channels + k)), relu).Store(o + k);
+                        TElement.Store256(Relu(Take(Take(Take(TElement.Load256(top + k), TElement.Load256(top + channels + k)),
+                            TElement.Load256(bottom + k)), TElement.Load256(bottom + channels + k)), relu), o + k);
                     for (; k < channels; k++)
-                        o[k] = Relu(Take(Take(Take(top[k], top[channels + k]), bottom[k]), bottom[channels + k]), relu);
-                }
-        }
-    }
-
-    // bfloat16 values compare as the float32 they are the top half of: widening is exact, and narrowing back a widened
-    // value gives its bits again. A NaN comes out as 0x7FC0.
-    static unsafe void PoolBfloat16(Span<byte> input, Span<byte> output, int rows, int width, int channels, bool relu)
-    {
-        fixed (byte* inBytes = input)
-        fixed (byte* outBytes = output)
-        {
-            ushort* top = (ushort*)inBytes, o = (ushort*)outBytes;
-            int rowLength = width * channels;
-            for (int r = 0; r < rows; r++, top += rowLength)
-                for (int j = 0; j < width / 2; j++, top += 2 * channels, o += channels)
-                {
-                    ushort* bottom = top + rowLength;
-                    int k = 0;
-                    if (Vector512.IsHardwareAccelerated)
-                        for (; k + Vector512<float>.Count <= channels; k += Vector512<float>.Count)
-                        {
-                            var max = Relu(Take(Take(Take(Wide512(top + k), Wide512(top + channels + k)),
-                                Wide512(bottom + k)), Wide512(bottom + channels + k)), relu);
-                            var bits = Vector512.ConditionalSelect(Vector512.Equals(max, max).AsUInt32(), Vector512.ShiftRightLogical(max.AsUInt32(), 16), Vector512.Create((uint)NaN));
-                            Vector256.Narrow(bits.GetLower(), bits.GetUpper()).Store(o + k);
-                        }
-                    for (; k + Vector256<float>.Count <= channels; k += Vector256<float>.Count)
-                    {
-                        var max = Relu(Take(Take(Take(Wide256(top + k), Wide256(top + channels + k)),
-                            Wide256(bottom + k)), Wide256(bottom + channels + k)), relu);
-                        var bits = Vector256.ConditionalSelect(Vector256.Equals(max, max).AsUInt32(), Vector256.ShiftRightLogical(max.AsUInt32(), 16), Vector256.Create((uint)NaN));
-                        Vector128.Narrow(bits.GetLower(), bits.GetUpper()).Store(o + k);
-                    }
-                    for (; k < channels; k++)
-                        o[k] = Narrow(Relu(Take(Take(Take(Wide(top[k]), Wide(top[channels + k])), Wide(bottom[k])), Wide(bottom[channels + k])), relu));
+                        o[k] = TElement.Store(Relu(Take(Take(Take(TElement.Load(top[k]), TElement.Load(top[channels + k])),
+                            TElement.Load(bottom[k])), TElement.Load(bottom[channels + k])), relu));
                 }
         }
     }
@@ -132,10 +100,52 @@ public static class InferenceMaxPool
 
     static float Take(float max, float value) => value > max || float.IsNaN(value) ? value : max;
 
-    static unsafe Vector512<float> Wide512(ushort* p) => Vector512.ShiftLeft(Vector512.WidenLower(Vector512.Create(Vector256.Load(p), Vector256<ushort>.Zero)), 16).AsSingle();
-    static unsafe Vector256<float> Wide256(ushort* p) => Vector256.ShiftLeft(Vector256.WidenLower(Vector256.Create(Vector128.Load(p), Vector128<ushort>.Zero)), 16).AsSingle();
-    static float Wide(ushort bits) => BitConverter.Int32BitsToSingle(bits << 16);
-    static ushort Narrow(float value) => float.IsNaN(value) ? NaN : (ushort)(BitConverter.SingleToUInt32Bits(value) >> 16);
+    /// <summary>How one element type is read as float32 and written back, 16, 8 or 1 value at a time.</summary>
+    interface IElement<T> where T : unmanaged
+    {
+        static abstract unsafe Vector512<float> Load512(T* p);
+        static abstract unsafe void Store512(Vector512<float> values, T* p);
+        static abstract unsafe Vector256<float> Load256(T* p);
+        static abstract unsafe void Store256(Vector256<float> values, T* p);
+        static abstract float Load(T value);
+        static abstract T Store(float value);
+    }
+
+    readonly struct Float32 : IElement<float>
+    {
+        public static unsafe Vector512<float> Load512(float* p) => Vector512.Load(p);
+        public static unsafe void Store512(Vector512<float> values, float* p) => values.Store(p);
+        public static unsafe Vector256<float> Load256(float* p) => Vector256.Load(p);
+        public static unsafe void Store256(Vector256<float> values, float* p) => values.Store(p);
+        public static float Load(float value) => value;
+        public static float Store(float value) => value;
+    }
+
+    /// <summary>A bfloat16 is the top half of a float32: widening is exact, and so is narrowing back a widened value.
+    /// A NaN is written as <see cref="NaN"/>.</summary>
+    readonly struct Bfloat16 : IElement<ushort>
+    {
+        public static unsafe Vector512<float> Load512(ushort* p) =>
+            Vector512.ShiftLeft(Vector512.WidenLower(Vector512.Create(Vector256.Load(p), Vector256<ushort>.Zero)), 16).AsSingle();
+
+        public static unsafe void Store512(Vector512<float> values, ushort* p)
+        {
+            var bits = Vector512.ConditionalSelect(Vector512.Equals(values, values).AsUInt32(), Vector512.ShiftRightLogical(values.AsUInt32(), 16), Vector512.Create((uint)NaN));
+            Vector256.Narrow(bits.GetLower(), bits.GetUpper()).Store(p);
+        }
+
+        public static unsafe Vector256<float> Load256(ushort* p) =>
+            Vector256.ShiftLeft(Vector256.WidenLower(Vector256.Create(Vector128.Load(p), Vector128<ushort>.Zero)), 16).AsSingle();
+
+        public static unsafe void Store256(Vector256<float> values, ushort* p)
+        {
+            var bits = Vector256.ConditionalSelect(Vector256.Equals(values, values).AsUInt32(), Vector256.ShiftRightLogical(values.AsUInt32(), 16), Vector256.Create((uint)NaN));
+            Vector128.Narrow(bits.GetLower(), bits.GetUpper()).Store(p);
+        }
+
+        public static float Load(ushort value) => BitConverter.Int32BitsToSingle(value << 16);
+        public static ushort Store(float value) => float.IsNaN(value) ? NaN : (ushort)(BitConverter.SingleToUInt32Bits(value) >> 16);
+    }
 
     /// <summary>The NaN c10's float-to-bfloat16 rounding writes (LibTorch's scalar loop; its vector loop writes 0xFFFF).</summary>
     const ushort NaN = 0x7FC0;
